@@ -46,7 +46,7 @@ var ErrBodyClosed = errors.New("http1: read on closed body")
 // capped at [maxErrorText] bytes, so logs say which byte was wrong.
 type SyntaxError struct {
 	Err  *StatusError // the sentinel: its Status is the reply
-	Text string // the offending input, capped
+	Text string       // the offending input, capped
 }
 
 // maxErrorText caps the input quoted in a SyntaxError.
