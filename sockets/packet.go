@@ -298,4 +298,3 @@ func (s *PacketServer) LocalAddrs() []net.Addr {
 	}
 	return addrs
 }
-
