@@ -13,9 +13,9 @@ import (
 
 // Server defaults (see the [Server] fields).
 const (
-	DefaultReadHeaderTimeout = 10 * time.Second // to read a request head once its first byte arrived
-	DefaultIdleTimeout       = 2 * time.Minute  // to wait for the next request on a persistent connection
-	DefaultMaxBodyDrain      = 256 << 10        // unread request content discarded to keep a connection open
+	DefaultReadHeaderTimeout   = 10 * time.Second // to read a request head once its first byte arrived
+	DefaultIdleTimeout         = 2 * time.Minute  // to wait for the next request on a persistent connection
+	DefaultMaxBodyDrain        = 256 << 10        // unread request content discarded to keep a connection open
 	DefaultTLSHandshakeTimeout = 10 * time.Second
 )
 
