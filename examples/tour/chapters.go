@@ -17,4 +17,6 @@ type chapter struct {
 // chapters lists the tour in the order a networking course teaches it.
 var chapters = []chapter{
 	{"echo", "sockets: the uppercase server over UDP and over TCP", runEcho},
+	{"http1", "HTTP/1.1: non-persistent, persistent and pipelined connections", runHTTP1},
+	{"cache", "HTTP/1.1: a web cache and the conditional GET", runCache},
 }
