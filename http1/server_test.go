@@ -414,3 +414,31 @@ c.close()
 		t.Errorf("python http.client got:\n%s\nwant:\n%s", out, want)
 	}
 }
+
+// TestServerFlushStreams: content flushed by the handler reaches the
+// client before the handler returns (chunked, since the length is unknown).
+func TestServerFlushStreams(t *testing.T) {
+	release := make(chan struct{})
+	addr := startServer(t, &Server{Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
+		io.WriteString(w, "first ")
+		if err := w.(Flusher).Flush(); err != nil {
+			t.Error(err)
+		}
+		<-release
+		io.WriteString(w, "second")
+	})})
+	c := &Client{}
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(t.Context(), "http://"+addr+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 6)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil || string(buf) != "first " || !resp.Chunked {
+		t.Fatalf("before release: %q, %v, chunked=%v", buf, err, resp.Chunked)
+	}
+	close(release)
+	if rest := readBody(t, resp); rest != "second" {
+		t.Errorf("after release: %q", rest)
+	}
+}
