@@ -38,11 +38,19 @@ type conn struct {
 }
 
 // connReader applies the header deadline on top of sockets' per-read
-// timeout, by setting the per-read timeout to the time left.
+// timeout, by setting the per-read timeout to the time left. It also
+// sends pending responses before it blocks: responses to pipelined
+// requests are batched only while the next request is already buffered,
+// never held back while the server waits for the client.
 type connReader struct{ c *conn }
 
 func (r connReader) Read(p []byte) (int, error) {
 	c := r.c
+	if c.bw.Buffered() > 0 {
+		if err := c.bw.Flush(); err != nil {
+			return 0, err
+		}
+	}
 	if !c.headerDeadline.IsZero() {
 		d := time.Until(c.headerDeadline)
 		if d <= 0 {

@@ -442,3 +442,31 @@ func TestServerFlushStreams(t *testing.T) {
 		t.Errorf("after release: %q", rest)
 	}
 }
+
+// TestServerFlushesBeforeWaiting: with a second pipelined request only
+// half sent, the first response still arrives.
+func TestServerFlushesBeforeWaiting(t *testing.T) {
+	addr := startServer(t, &Server{Handler: echoHandler()})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "GET /first HTTP/1.1\r\nHost: a\r\n\r\nGET /second HTTP/1.1\r\nHo")
+	rd := NewReader(c)
+	var resp Response
+	if err := rd.ReadResponse(&resp, MethodGet); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(resp.Body); string(b) != "GET /first 0 " {
+		t.Errorf("first response %q", b)
+	}
+	io.WriteString(c, "st: a\r\nConnection: close\r\n\r\n")
+	if err := rd.ReadResponse(&resp, MethodGet); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(resp.Body); string(b) != "GET /second 0 " {
+		t.Errorf("second response %q", b)
+	}
+}
