@@ -419,7 +419,8 @@ func (c *Client) CloseIdleConnections() {
 // all of them instead of one each. Each response's Body is read into
 // memory (at most DefaultMaxPipelineBody bytes). Only requests without
 // content, or with a replayable one, should be pipelined. On an error the
-// responses read so far are returned with it.
+// responses read so far are returned with it. Pipeline talks to the origin
+// directly: it does not use Proxy or Jar and does not follow redirects.
 func (c *Client) Pipeline(ctx context.Context, reqs []*Request) ([]*Response, error) {
 	if len(reqs) == 0 {
 		return nil, nil

@@ -64,10 +64,24 @@
 // [Reader] is the framing layer: it reads a head under [Limits] and gives
 // the message a Body that reads exactly its content (Content-Length,
 // chunked, or until the connection closes). [Server] and [Client] are the
-// session layer. [Request], [Response], [Header], [Handler] and
-// [ResponseWriter] are shared with the http2 package, so one Handler
-// serves both versions. [FromNetHTTP] and [ToNetHTTP] adapt handlers to
-// and from net/http.
+// session layer: [Server] answers each connection's requests in order;
+// [ClientConn] is one client connection (Send and Receive, which is all
+// pipelining needs) and [Client] pools them, follows redirects and keeps
+// cookies in a [Jar]. [Validators] and [Client.ConditionalGet] make
+// conditional requests; [FileServer] and [FileServerDir] answer them.
+// [Request], [Response], [Header], [Handler] and [ResponseWriter] are
+// shared with the http2 package, so one Handler serves both versions.
+// [FromNetHTTP] and [ToNetHTTP] adapt handlers to and from net/http.
+//
+// # Cookies
+//
+// HTTP is stateless; cookies carry state. The textbook exchange: the
+// server answers the first request with "Set-Cookie: 1678", and the
+// browser sends "Cookie: 1678" with every later request to that site,
+// so the site can find the user in its database. [ParseSetCookie],
+// [SetCookie] and [Request.Cookies] are the two header lines; [Jar] is
+// the browser's cookie file, with RFC 6265's domain and path matching
+// and expiry.
 //
 // # Limits
 //
