@@ -166,6 +166,12 @@ func TestCacheLRU(t *testing.T) {
 	if st.Bytes > 2000 || st.Objects >= 8 || st.Objects == 0 {
 		t.Errorf("after 8 objects: %+v", st)
 	}
+	rig.cache.mu.Lock()
+	urls := len(rig.cache.vary)
+	rig.cache.mu.Unlock()
+	if urls != st.Objects {
+		t.Errorf("%d URLs remembered for %d objects: evicted ones must be forgotten", urls, st.Objects)
+	}
 	if got, _ := rig.get(t, MethodGet, "/o7"); got != "HIT" {
 		t.Errorf("most recent object: %s, want HIT", got)
 	}

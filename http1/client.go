@@ -368,7 +368,11 @@ func (c *Client) popIdle(key string) *ClientConn {
 	for len(list) > 0 {
 		cc := list[len(list)-1]
 		list = list[:len(list)-1]
-		c.idle[key] = list
+		if len(list) == 0 {
+			delete(c.idle, key)
+		} else {
+			c.idle[key] = list
+		}
 		if time.Since(cc.idleAt) < timeout && !cc.broken.Load() {
 			return cc
 		}
