@@ -26,8 +26,9 @@ type Decoder struct {
 	static   *[len(staticTable)][2][]byte
 	maxLimit uint32 // our SETTINGS_HEADER_TABLE_SIZE: the most the peer may use
 
-	scratch []byte // Huffman-decoded strings of the current block
-	fields  []Field
+	scratch  []byte // Huffman-decoded strings of the current block
+	fields   []Field
+	sawField bool // a field was decoded in the current block
 }
 
 // NewDecoder returns a decoder whose dynamic table may grow to maxTableSize
@@ -63,12 +64,16 @@ func (d *Decoder) maxString() int {
 }
 
 // Decode decodes one complete header block (all of its HEADERS and
-// CONTINUATION fragments, joined). The fields it returns, and the bytes
+// CONTINUATION fragments, joined). A block whose list is larger than
+// MaxHeaderListSize is decoded to its end, keeping the table in step, and
+// then fails with ErrHeaderListTooLarge (a plain error, not a
+// DecodingError): the connection can go on and refuse that one request. The fields it returns, and the bytes
 // they point to, are valid only until the next call and must not be
 // modified. In steady state it does not allocate.
 func (d *Decoder) Decode(block []byte) ([]Field, error) {
 	d.table.endBlock()
 	d.fields = d.fields[:0]
+	d.sawField = false
 	// Huffman decoding expands at most 8/5; reserve that much up front so
 	// that slices into scratch stay valid while it fills.
 	if need := len(block)*8/5 + 8; cap(d.scratch) < need {
@@ -77,9 +82,11 @@ func (d *Decoder) Decode(block []byte) ([]Field, error) {
 	d.scratch = d.scratch[:0]
 	var listSize uint32
 	limit := d.maxListSize()
+	tooLarge := false
 	for off := 0; off < len(block); {
 		var n int
 		var err error
+		before := len(d.fields)
 		if b := block[off]; b&0x80 != 0 && b != 0xff {
 			// Fast path: an indexed field whose index fits in the prefix.
 			n, err = 1, d.appendIndexed(uint64(b&0x7f))
@@ -89,13 +96,19 @@ func (d *Decoder) Decode(block []byte) ([]Field, error) {
 		if err != nil {
 			return nil, &DecodingError{Offset: off, Err: err}
 		}
-		if n > 0 && len(d.fields) > 0 && block[off]&0xe0 != 0x20 {
-			listSize += d.fields[len(d.fields)-1].Size()
-			if listSize > limit {
-				return nil, &DecodingError{Offset: off, Err: ErrHeaderListTooLarge}
+		if len(d.fields) > before {
+			listSize += d.fields[before].Size()
+			if tooLarge || listSize > limit {
+				// Keep decoding, so the table stays in step with the
+				// encoder's, but keep no more fields.
+				tooLarge = true
+				d.fields = d.fields[:0]
 			}
 		}
 		off += n
+	}
+	if tooLarge {
+		return nil, ErrHeaderListTooLarge
 	}
 	return d.fields, nil
 }
@@ -115,6 +128,7 @@ func (d *Decoder) DecodeFull(block []byte) ([]HeaderField, error) {
 
 // appendIndexed appends the field at index idx.
 func (d *Decoder) appendIndexed(idx uint64) error {
+	d.sawField = true
 	name, value, err := d.at(idx)
 	if err != nil {
 		return err
@@ -140,10 +154,11 @@ func (d *Decoder) decodeOne(p []byte) (int, error) {
 			return 0, err
 		}
 		d.table.add(f.Name, f.Value)
+		d.sawField = true
 		d.fields = append(d.fields, f)
 		return n, nil
 	case b&0xe0 == 0x20: // dynamic table size update
-		if len(d.fields) > 0 {
+		if d.sawField {
 			return 0, ErrTableSizeUpdate
 		}
 		size, n, err := readInteger(p, 5)
@@ -161,6 +176,7 @@ func (d *Decoder) decodeOne(p []byte) (int, error) {
 			return 0, err
 		}
 		f.Sensitive = b&0x10 != 0
+		d.sawField = true
 		d.fields = append(d.fields, f)
 		return n, nil
 	}

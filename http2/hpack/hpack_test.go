@@ -160,6 +160,10 @@ func TestHPACKBombBounded(t *testing.T) {
 	if !errors.Is(err, ErrHeaderListTooLarge) {
 		t.Errorf("bomb decoded with %v, want ErrHeaderListTooLarge", err)
 	}
+	// The table is still in step: the next block decodes.
+	if got, err := d.DecodeFull([]byte{0x80 | 62}); err != nil || len(got) != 1 || got[0].Value != big {
+		t.Errorf("after the bomb: %v, %v", len(got), err)
+	}
 }
 
 func TestEncoderSizeUpdateAndEviction(t *testing.T) {
