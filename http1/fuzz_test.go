@@ -65,7 +65,7 @@ func FuzzReadRequest(f *testing.F) {
 // FuzzReadResponse: no input panics or hangs; a response that reads
 // cleanly survives Write and a second read.
 func FuzzReadResponse(f *testing.F) {
-	f.Add([]byte(apacheB + "data"), false)
+	f.Add([]byte(apacheB+"data"), false)
 	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n"), false)
 	f.Add([]byte("HTTP/1.0 304 Not Modified\r\n\r\n"), true)
 	f.Add([]byte("HTTP/1.0 200 OK\r\n\r\nuntil close"), false)

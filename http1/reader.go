@@ -348,6 +348,9 @@ func (b *bodyReader) discard(max int64) bool {
 	if b.err == io.EOF {
 		return true
 	}
+	if b.mode == 0 {
+		return true // no content was framed
+	}
 	if b.err != nil || b.mode == modeUntilEOF {
 		return false
 	}
