@@ -172,9 +172,6 @@ func (s *Server) Addrs() []net.Addr { return s.sockets().Addrs() }
 
 // serveSocket picks the protocol of one accepted connection.
 func (s *Server) serveSocket(ctx context.Context, c *sockets.Conn) {
-	c.SetReadTimeout(-1)
-	c.SetWriteTimeout(-1)
-	var nc net.Conn = c
 	if tc, ok := c.NetConn().(*tls.Conn); ok {
 		hctx, cancel := context.WithTimeout(ctx, http1.DefaultTLSHandshakeTimeout)
 		err := tc.HandshakeContext(hctx)
@@ -186,17 +183,21 @@ func (s *Server) serveSocket(ctx context.Context, c *sockets.Conn) {
 			s.http1Server().ServeConn(ctx, c)
 			return
 		}
+		c.SetReadTimeout(-1)
+		c.SetWriteTimeout(-1)
 		s.ServeConn(ctx, c, nil)
 		return
 	}
 	// Cleartext: h2c with prior knowledge starts with the preface.
-	pc := newPeekConn(nc)
-	isPreface, err := pc.peekPreface()
+	c.SetReadTimeout(http1.DefaultReadHeaderTimeout)
+	isPreface, err := sniffPreface(c)
 	switch {
 	case isPreface:
-		s.ServeConn(ctx, pc, nil)
+		c.SetReadTimeout(-1)
+		c.SetWriteTimeout(-1)
+		s.ServeConn(ctx, c, nil)
 	case err == nil:
-		s.http1Server().ServeConn(ctx, pc)
+		s.http1Server().ServeConn(ctx, c)
 	}
 }
 

@@ -66,3 +66,4 @@ func tlsState(c net.Conn) (*tls.ConnectionState, bool) {
 		}
 	}
 }
+
