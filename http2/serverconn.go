@@ -57,26 +57,26 @@ type serverConn struct {
 	// spaceCond (on mu) wakes handlers waiting for send buffer space.
 	spaceCond sync.Cond
 	// Everything below is guarded by mu.
-	streams         map[uint32]*serverStream
-	recentlyClosed  []uint32 // ring of closed client streams, for STREAM_CLOSED
-	maxClientID     uint32
-	nextPushID      uint32
-	sendWindow      window
-	recv            receiveWindow
-	peerWindow      int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
-	peerMaxFrame    uint32
-	peerMaxStreams  uint32
-	peerPush        bool
-	control         [][]byte // encoded control frames, in order
-	headerQueue     []*headerItem
-	sched           *scheduler
-	running         int                 // handler goroutines running
-	queued          []*pendingHandler   // streams waiting for a handler slot
-	goingAway       bool                // GOAWAY sent: no new streams
-	closing         bool                // the connection is ending; the writer flushes and stops
-	settingsAcked   bool                // the peer acknowledged our SETTINGS
-	settingsTimer   *time.Timer
-	pushedActive    int
+	streams        map[uint32]*serverStream
+	recentlyClosed []uint32 // ring of closed client streams, for STREAM_CLOSED
+	maxClientID    uint32
+	nextPushID     uint32
+	sendWindow     window
+	recv           receiveWindow
+	peerWindow     int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
+	peerMaxFrame   uint32
+	peerMaxStreams uint32
+	peerPush       bool
+	control        [][]byte // encoded control frames, in order
+	headerQueue    []*headerItem
+	sched          *scheduler
+	running        int               // handler goroutines running
+	queued         []*pendingHandler // streams waiting for a handler slot
+	goingAway      bool              // GOAWAY sent: no new streams
+	closing        bool              // the connection is ending; the writer flushes and stops
+	settingsAcked  bool              // the peer acknowledged our SETTINGS
+	settingsTimer  *time.Timer
+	pushedActive   int
 }
 
 // pendingHandler is a stream whose handler waits for a slot.
@@ -103,8 +103,8 @@ type headerItem struct {
 	status    http1.Status
 	header    http1.Header
 	endStream bool
-	promised  *serverStream   // PUSH_PROMISE: the reserved stream
-	pushReq   *http1.Request  // PUSH_PROMISE: the promised request
+	promised  *serverStream  // PUSH_PROMISE: the reserved stream
+	pushReq   *http1.Request // PUSH_PROMISE: the promised request
 }
 
 func newServerConn(srv *Server, c net.Conn) *serverConn {

@@ -23,13 +23,13 @@ type serverStream struct {
 	received       int64
 	trailerIn      http1.Header // request trailer, once the body has ended
 
-	send        window       // what the client lets us send
-	out         []byte       // response content not yet sent
-	headersSent bool         // the response HEADERS went out: DATA may follow
-	endQueued   bool         // the handler finished: END_STREAM after out
-	endSent     bool         // END_STREAM went out
+	send        window        // what the client lets us send
+	out         []byte        // response content not yet sent
+	headersSent bool          // the response HEADERS went out: DATA may follow
+	endQueued   bool          // the handler finished: END_STREAM after out
+	endSent     bool          // END_STREAM went out
 	trailerOut  *http1.Header // response trailer, sent after out
-	resetErr    error        // why the stream ended early
+	resetErr    error         // why the stream ended early
 }
 
 // requestBody is the Body of a request served over HTTP/2.
@@ -66,4 +66,3 @@ func tlsState(c net.Conn) (*tls.ConnectionState, bool) {
 		}
 	}
 }
-

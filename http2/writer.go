@@ -208,4 +208,3 @@ func (sc *serverConn) appendPushPromiseLocked(buf []byte, id, promised uint32, b
 	}
 	return buf
 }
-
