@@ -87,6 +87,10 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 			return total, ErrStreamClosed
 		}
 		if timedOut {
+			// The client will not open its window: give the stream up,
+			// and its buffered content with it.
+			sc.queueControl(&RSTStreamFrame{FrameHeader: FrameHeader{Type: FrameRSTStream, StreamID: s.id}, Code: ErrCodeCancel})
+			sc.closeStreamLocked(s, errWriteTimeout)
 			return total, errWriteTimeout
 		}
 		room := limit - len(s.out)

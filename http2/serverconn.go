@@ -19,6 +19,9 @@ import (
 // section 6.9.2).
 const initialWindow = 65535
 
+// closingWriteTimeout bounds the last writes of a connection that ends.
+const closingWriteTimeout = time.Second
+
 // maxBatchBytes bounds the frames the writer gathers before one write.
 const maxBatchBytes = 64 << 10
 
@@ -163,6 +166,9 @@ func (sc *serverConn) serve(ctx context.Context, opts *ServeConnOptions) {
 	go sc.writeLoop()
 	err := sc.readLoop(opts)
 	sc.shutdown(err)
+	// A writer blocked on a peer that does not read gets a moment to send
+	// the GOAWAY, not the whole write timeout.
+	sc.conn.SetWriteDeadline(time.Now().Add(closingWriteTimeout))
 	<-sc.writerDone
 	sc.conn.Close()
 }

@@ -14,10 +14,15 @@ func (sc *serverConn) writeLoop() {
 	for {
 		sc.mu.Lock()
 		buf = sc.gatherLocked(buf[:0])
-		done := sc.closing && len(buf) == 0
+		closing := sc.closing
+		done := closing && len(buf) == 0
 		sc.mu.Unlock()
 		if len(buf) > 0 {
-			sc.conn.SetWriteDeadline(time.Now().Add(orDefault(sc.srv.WriteTimeout, DefaultWriteTimeout)))
+			timeout := orDefault(sc.srv.WriteTimeout, DefaultWriteTimeout)
+			if closing {
+				timeout = closingWriteTimeout
+			}
+			sc.conn.SetWriteDeadline(time.Now().Add(timeout))
 			if _, err := sc.conn.Write(buf); err != nil {
 				sc.conn.Close() // the reader sees the failure and ends the connection
 				sc.mu.Lock()
@@ -39,7 +44,7 @@ func (sc *serverConn) writeLoop() {
 			buf = sc.gatherLocked(buf[:0])
 			sc.mu.Unlock()
 			if len(buf) > 0 {
-				sc.conn.SetWriteDeadline(time.Now().Add(time.Second))
+				sc.conn.SetWriteDeadline(time.Now().Add(closingWriteTimeout))
 				sc.conn.Write(buf)
 			}
 			return
