@@ -13,21 +13,27 @@ var ErrBodyLength = errors.New("http1: body length differs from ContentLength")
 // [AppendRequestHead] for how the framing fields are chosen). A body of
 // unknown length is sent chunked, with r.Trailer after it.
 func (r *Request) Write(w io.Writer) error {
-	head, err := AppendRequestHead(nil, r)
+	bw, flush := asBufio(w)
+	if err := r.write(bw); err != nil {
+		return err
+	}
+	return flush()
+}
+
+// write writes the request to bw without flushing.
+func (r *Request) write(bw *bufio.Writer) error {
+	head, err := AppendRequestHead(bw.AvailableBuffer(), r)
 	if err != nil {
 		return err
 	}
-	bw, flush := asBufio(w)
 	if _, err := bw.Write(head); err != nil {
 		return err
 	}
 	chunked := r.Chunked || r.ContentLength < 0 && r.Body != nil
 	if r.Body != nil {
-		if err := writeBody(bw, r.Body, r.ContentLength, chunked && r.Version != HTTP10, &r.Trailer); err != nil {
-			return err
-		}
+		return writeBody(bw, r.Body, r.ContentLength, chunked && r.Version != HTTP10, &r.Trailer)
 	}
-	return flush()
+	return nil
 }
 
 // Write writes resp as an HTTP/1 response, head and body, to w. A body of
