@@ -18,7 +18,7 @@ const (
 	DefaultMaxConcurrentStreams = 250
 	DefaultStreamWindow         = 1 << 20 // receive window per stream
 	DefaultConnWindow           = 4 << 20 // receive window of the whole connection
-	DefaultMaxReadFrameSize     = 1 << 20
+	DefaultMaxReadFrameSize     = MinMaxFrameSize // the RFC's initial value; larger frames save little
 	DefaultMaxHeaderListSize    = 64 << 10
 	DefaultSettingsTimeout      = 10 * time.Second // for the peer to acknowledge our SETTINGS
 	DefaultIdleTimeout          = 5 * time.Minute  // a connection with no streams is closed after this
@@ -68,6 +68,12 @@ type Server struct {
 	// DisablePush turns server push off even for clients that allow it.
 	DisablePush bool
 
+	// DisableHTTP1 makes the server speak HTTP/2 only: a cleartext
+	// connection that does not start with the client preface is closed
+	// (RFC 9113 section 3.4) instead of being served as HTTP/1.1, and a
+	// TLS client that does not offer h2 is refused.
+	DisableHTTP1 bool
+
 	// Logger receives connection errors and handler panics. Nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -111,7 +117,7 @@ func (s *Server) http1Server() *http1.Server {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.HTTP1 == nil {
-		s.HTTP1 = &http1.Server{Handler: s.Handler, Logger: s.Logger}
+		s.HTTP1 = &http1.Server{Handler: upgradeHandler{srv: s, next: s.Handler}, Logger: s.Logger}
 	}
 	return s.HTTP1
 }
@@ -180,7 +186,9 @@ func (s *Server) serveSocket(ctx context.Context, c *sockets.Conn) {
 			return
 		}
 		if tc.ConnectionState().NegotiatedProtocol != "h2" {
-			s.http1Server().ServeConn(ctx, c)
+			if !s.DisableHTTP1 {
+				s.http1Server().ServeConn(ctx, c)
+			}
 			return
 		}
 		c.SetReadTimeout(-1)
@@ -196,8 +204,10 @@ func (s *Server) serveSocket(ctx context.Context, c *sockets.Conn) {
 		c.SetReadTimeout(-1)
 		c.SetWriteTimeout(-1)
 		s.ServeConn(ctx, c, nil)
-	case err == nil:
+	case err == nil && !s.DisableHTTP1:
 		s.http1Server().ServeConn(ctx, c)
+	default:
+		lingerClose(c) // not HTTP/2, and HTTP/1.1 is off
 	}
 }
 
@@ -209,6 +219,8 @@ type ServeConnOptions struct {
 	UpgradeRequest *http1.Request
 	// Settings are the client's settings from its HTTP2-Settings field.
 	Settings []Setting
+
+	upgradeBody []byte // the upgrade request's content, read before the switch
 }
 
 // ServeConn serves HTTP/2 on an established connection until it ends.

@@ -133,7 +133,9 @@ func newServerConn(srv *Server, c net.Conn) *serverConn {
 	}
 	sc.spaceCond.L = &sc.mu
 	sc.hdec.MaxHeaderListSize = sc.maxHeaderList
-	sc.fr.SetMaxReadFrameSize(orDefault(srv.MaxReadFrameSize, DefaultMaxReadFrameSize))
+	// Until the client acknowledges our SETTINGS, the initial maximum
+	// frame size is in force (RFC 9113 section 6.5.3).
+	sc.fr.SetMaxReadFrameSize(MinMaxFrameSize)
 	connWindow := int64(max(orDefault(srv.ConnWindow, DefaultConnWindow), initialWindow))
 	sc.recv = receiveWindow{avail: initialWindow, size: connWindow}
 	sc.sched = newScheduler(int(sc.maxStreams)*2 + 100)
@@ -170,7 +172,33 @@ func (sc *serverConn) serve(ctx context.Context, opts *ServeConnOptions) {
 	// the GOAWAY, not the whole write timeout.
 	sc.conn.SetWriteDeadline(time.Now().Add(closingWriteTimeout))
 	<-sc.writerDone
-	sc.conn.Close()
+	lingerClose(sc.conn)
+}
+
+// lingerTimeout bounds how long a closing connection drains what the peer
+// still sends.
+const lingerTimeout = 500 * time.Millisecond
+
+// lingerClose closes the write side first and reads what the peer still
+// sends for a moment: closing with unread data makes the kernel send a
+// reset, which can destroy the GOAWAY before the peer reads it.
+func lingerClose(c net.Conn) {
+	type closeWriter interface{ CloseWrite() error }
+	inner := c
+	for {
+		if cw, ok := inner.(closeWriter); ok {
+			cw.CloseWrite()
+			c.SetReadDeadline(time.Now().Add(lingerTimeout))
+			io.Copy(io.Discard, io.LimitReader(c, 1<<20))
+			break
+		}
+		u, ok := inner.(interface{ NetConn() net.Conn })
+		if !ok {
+			break
+		}
+		inner = u.NetConn()
+	}
+	c.Close()
 }
 
 // readLoop reads and applies frames until the connection fails or ends.
@@ -208,7 +236,7 @@ func (sc *serverConn) readLoop(opts *ServeConnOptions) error {
 	}
 	sc.mu.Unlock()
 	if opts != nil && opts.UpgradeRequest != nil {
-		sc.openUpgradeStream(opts.UpgradeRequest)
+		sc.openUpgradeStream(opts.UpgradeRequest, opts.upgradeBody)
 	}
 
 	sc.conn.SetReadDeadline(time.Now().Add(orDefault(sc.srv.SettingsTimeout, DefaultSettingsTimeout)))
@@ -381,13 +409,8 @@ func (sc *serverConn) processFrame(f Frame) error {
 		defer sc.mu.Unlock()
 		return sc.queueControl(&PingFrame{FrameHeader: FrameHeader{Type: FramePing, Flags: FlagAck}, Data: f.Data})
 	case *GoAwayFrame:
-		sc.mu.Lock()
-		sc.goingAway = true
-		idle := len(sc.streams) == 0
-		sc.mu.Unlock()
-		if idle {
-			return io.EOF
-		}
+		// The client will open no more streams; the ones in progress
+		// finish, and the client closes the connection when it is done.
 		return nil
 	case *PriorityFrame:
 		if f.StreamDep == f.StreamID {
@@ -744,7 +767,10 @@ func (sc *serverConn) processSettings(f *SettingsFrame) error {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	if f.IsAck() {
-		sc.settingsAcked = true
+		if !sc.settingsAcked {
+			sc.settingsAcked = true
+			sc.fr.SetMaxReadFrameSize(orDefault(sc.srv.MaxReadFrameSize, DefaultMaxReadFrameSize))
+		}
 		if sc.settingsTimer != nil {
 			sc.settingsTimer.Stop()
 		}
@@ -823,11 +849,15 @@ func (sc *serverConn) closeStreamLocked(s *serverStream, err error) {
 }
 
 // openUpgradeStream makes stream 1 from an h2c upgrade request.
-func (sc *serverConn) openUpgradeStream(req *http1.Request) {
+func (sc *serverConn) openUpgradeStream(req *http1.Request, body []byte) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	sc.maxClientID = 1
-	s := sc.newStreamLocked(1, true)
+	s := sc.newStreamLocked(1, false)
+	s.body = newPipe(nil) // read before the switch: no flow control to credit
+	s.body.write(body)
+	s.body.closeWithError(io.EOF)
+	s.state = StateHalfClosedRemote
 	sc.sched.open(1, nil)
 	req.Version = http1.HTTP20
 	sc.prepareRequest(s, req)
