@@ -16,8 +16,8 @@ import (
 // Server defaults; each applies when the matching field is zero.
 const (
 	DefaultMaxConcurrentStreams = 250
-	DefaultStreamWindow         = 1 << 20 // receive window per stream
-	DefaultConnWindow           = 4 << 20 // receive window of the whole connection
+	DefaultStreamWindow         = 1 << 20         // receive window per stream
+	DefaultConnWindow           = 4 << 20         // receive window of the whole connection
 	DefaultMaxReadFrameSize     = MinMaxFrameSize // the RFC's initial value; larger frames save little
 	DefaultMaxHeaderListSize    = 64 << 10
 	DefaultSettingsTimeout      = 10 * time.Second // for the peer to acknowledge our SETTINGS
