@@ -1,4 +1,4 @@
-module github.com/applayer/applayer/.ci/tools
+module applayer-ci-tools
 
 go 1.26.0
 
