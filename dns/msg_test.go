@@ -144,9 +144,9 @@ func TestIDNA(t *testing.T) {
 
 func TestReverseName(t *testing.T) {
 	for _, tt := range []struct{ addr, want string }{
-		{"15.16.192.152", "152.192.16.15.in-addr.arpa."},  // CHECKLIST E.5
-		{"137.132.80.57", "57.80.132.137.in-addr.arpa."},  // nslookup example
-		{"12.34.158.5", "5.158.34.12.in-addr.arpa."},      // gethostbyaddr example
+		{"15.16.192.152", "152.192.16.15.in-addr.arpa."}, // CHECKLIST E.5
+		{"137.132.80.57", "57.80.132.137.in-addr.arpa."}, // nslookup example
+		{"12.34.158.5", "5.158.34.12.in-addr.arpa."},     // gethostbyaddr example
 		{"2001:db8::1", "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."},
 	} {
 		if got := ReverseName(netip.MustParseAddr(tt.addr)).String(); got != tt.want {

@@ -93,7 +93,7 @@ func TestZoneParser(t *testing.T) {
 
 func TestZoneInclude(t *testing.T) {
 	fsys := fstest.MapFS{
-		"zones/main.zone": {Data: []byte("$ORIGIN example.com.\na A 1.1.1.1\n$INCLUDE hosts.zone sub.example.com.\nb A 2.2.2.2\n")},
+		"zones/main.zone":  {Data: []byte("$ORIGIN example.com.\na A 1.1.1.1\n$INCLUDE hosts.zone sub.example.com.\nb A 2.2.2.2\n")},
 		"zones/hosts.zone": {Data: []byte("h A 3.3.3.3\n")},
 	}
 	f, _ := fsys.Open("zones/main.zone")
