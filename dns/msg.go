@@ -119,10 +119,11 @@ func (m *Msg) AppendPack(b []byte) ([]byte, error) {
 }
 
 type packer struct {
-	msg   []byte
-	base  int
-	ncomp int
-	comp  [maxCompEntries]uint16 // message offsets of names already written
+	noCompress bool // write every name in full (for comparing record data)
+	msg        []byte
+	base       int
+	ncomp      int
+	comp       [maxCompEntries]uint16 // message offsets of names already written
 }
 
 func (p *packer) pack(m *Msg) ([]byte, error) {
@@ -217,7 +218,7 @@ func (p *packer) rr(r *RR, rcode Rcode) error {
 // name writes n, compressing against names already in the message when compress is set.
 func (p *packer) name(n *Name, compress bool) {
 	w := n.wire[:n.n]
-	if compress {
+	if compress && !p.noCompress {
 		for i := 0; i < len(w); i += 1 + int(w[i]) {
 			suffix := w[i:]
 			for _, off := range p.comp[:p.ncomp] {
