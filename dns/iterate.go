@@ -165,6 +165,9 @@ func (r *Resolver) resolve(ctx context.Context, st *resolution, name Name, t Typ
 			return res, nil
 		}
 		rrs, target, cnames := splitAnswer(m.Answer, name, t)
+		if len(rrs) == 0 && len(cnames) > 0 && target.Equal(name) {
+			return nil, ErrLimitExceeded // a CNAME loop inside the reply
+		}
 		if r.Cache != nil {
 			for _, c := range cnames {
 				r.Cache.PutRRset([]RR{c})
