@@ -70,7 +70,8 @@ type Question struct {
 // String formats the question as dig does: ";www.example.com.\t\tIN\tA".
 func (q Question) String() string {
 	b := append([]byte{';'}, q.Name.AppendText(nil)...)
-	b = append(b, "\t\t"...)
+	b = appendPad(b, len(b))
+	b = append(b, '\t') // the empty TTL column
 	b = append(b, q.Class.String()...)
 	b = append(b, '\t')
 	b = append(b, q.Type.String()...)
@@ -474,8 +475,7 @@ func (m *Msg) String() string {
 	b = append(b, '\n')
 	if opt != nil {
 		b = append(b, "\n;; OPT PSEUDOSECTION:\n"...)
-		b = opt.appendPseudo(b)
-		b = append(b, '\n')
+		b = opt.appendPseudo(b) // dig puts no blank line after it
 	}
 	if len(m.Question) > 0 {
 		b = append(b, "\n;; QUESTION SECTION:\n"...)

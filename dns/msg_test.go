@@ -163,7 +163,6 @@ func TestMsgString(t *testing.T) {
 
 ;; OPT PSEUDOSECTION:
 ; EDNS: version: 0, flags:; udp: 1232
-
 ;; QUESTION SECTION:
 ;www.example.com.		IN	A
 
@@ -197,7 +196,7 @@ func TestParseRR(t *testing.T) {
 			t.Errorf("ParseRR(%q) err = %v, want %v", tt.in, err, tt.wantErr)
 			continue
 		}
-		if err == nil && rr.String() != tt.want {
+		if err == nil && flat(rr.String()) != tt.want {
 			t.Errorf("ParseRR(%q) = %q, want %q", tt.in, rr.String(), tt.want)
 		}
 	}

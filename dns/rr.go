@@ -31,8 +31,9 @@ func (r *RR) AppendText(b []byte) []byte {
 	if o, ok := r.Data.(*OPT); ok {
 		return o.appendPseudo(b)
 	}
+	start := len(b)
 	b = r.Name.AppendText(b)
-	b = append(b, '\t')
+	b = appendPad(b, len(b)-start)
 	b = strconv.AppendUint(b, uint64(r.TTL), 10)
 	b = append(b, '\t')
 	b = append(b, r.Class.String()...)
@@ -347,4 +348,14 @@ func appendCharString(b []byte, s string) []byte {
 		b = appendEscaped(b, s[i], false)
 	}
 	return append(b, '"')
+}
+
+// appendPad appends the tabs dig puts after an owner name of width n, so
+// that the next column starts at 24 or at the next tab stop.
+func appendPad(b []byte, n int) []byte {
+	b = append(b, '\t')
+	for n += 8 - n%8; n < 24; n += 8 {
+		b = append(b, '\t')
+	}
+	return b
 }

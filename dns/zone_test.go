@@ -71,7 +71,7 @@ func TestZoneParser(t *testing.T) {
 			}
 			var got []string
 			for _, rr := range rrs {
-				got = append(got, rr.String())
+				got = append(got, flat(rr.String()))
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("records mismatch (-want +got):\n%s", d)
