@@ -46,10 +46,26 @@
 //
 // # How this package is organized
 //
-// The codec ([Msg], [RR], [Name], the [RData] types, [ParseRR], [ZoneParser])
-// does no I/O. [Msg.Unpack] reuses a message's storage, so steady-state
-// decoding does not allocate. Records print as dig prints them and parse back
-// from that text.
+// The codec ([Msg], [RR], [Name], the [RData] types, [ParseRR], [ZoneParser],
+// [WriteZone]) does no I/O. [Msg.Unpack] reuses a message's storage, so
+// steady-state decoding does not allocate. Records and messages print as dig
+// prints them and parse back from that text.
+//
+// [Server] speaks the codec over UDP and TCP (on the sockets package) and
+// hands each request to a [Handler]: a [ServeMux] routing by zone, a [Zone]
+// answering authoritatively (referrals, CNAME chains, wildcards, round-robin
+// load distribution, zone transfer, dynamic update), or [Recursive], the
+// local DNS server that resolves for its clients.
+//
+// [Client] sends one query and matches its reply; [Resolver] looks names up,
+// either as a stub that asks a recursive server, or iteratively from the root
+// servers with a [Cache], reporting every [Step] so that the lesson's
+// iterated resolution can be watched:
+//
+//	gaia.cs.umass.edu. A -> 127.0.0.10:53 (. server): referral to edu.
+//	gaia.cs.umass.edu. A -> 127.0.0.11:53 (edu. server): referral to umass.edu.
+//	gaia.cs.umass.edu. A -> 127.0.0.12:53 (umass.edu. server): answer aa=true
+//	    gaia.cs.umass.edu.	600	IN	A	128.119.245.12
 //
 // # Limits
 //
@@ -62,23 +78,40 @@
 //
 // # Security
 //
-// $INCLUDE is refused unless [ZoneParser.Include] names a file system to read from.
+// $INCLUDE is refused unless [ZoneParser.Include] names a file system to
+// read from. The client picks a random ID and a fresh source port for every
+// query and accepts only a reply that matches both ID and question (RFC 5452);
+// the iterative resolver keeps only records within the zone of the server that
+// sent them. [Recursive] serves loopback clients unless told otherwise,
+// because an open resolver amplifies attacks; zone transfers and updates are
+// refused except to [Zone.AllowTransfer] and [Zone.AllowUpdate]. Every
+// resolution is bounded by [Limits].
 //
 // # Specifications
 //
 //   - [RFC 1034]: Domain names: concepts and facilities
 //   - [RFC 1035]: Domain names: implementation and specification
+//   - [RFC 2181]: Clarifications to the DNS specification
 //   - [RFC 2136]: Dynamic updates in the DNS
 //   - [RFC 2308]: Negative caching of DNS queries
 //   - [RFC 3597]: Handling of unknown DNS resource record types
 //   - [RFC 4592]: The role of wildcards in the DNS
+//   - [RFC 3596]: DNS extensions to support IP version 6 (AAAA, ip6.arpa)
+//   - [RFC 5452]: Measures for making DNS more resilient against forged answers
+//   - [RFC 5936]: DNS zone transfer protocol (AXFR)
 //   - [RFC 6891]: Extension mechanisms for DNS (EDNS(0))
+//   - [RFC 7766]: DNS transport over TCP
 //
 // [RFC 1034]: https://www.rfc-editor.org/rfc/rfc1034
 // [RFC 1035]: https://www.rfc-editor.org/rfc/rfc1035
+// [RFC 2181]: https://www.rfc-editor.org/rfc/rfc2181
 // [RFC 2136]: https://www.rfc-editor.org/rfc/rfc2136
 // [RFC 2308]: https://www.rfc-editor.org/rfc/rfc2308
 // [RFC 3597]: https://www.rfc-editor.org/rfc/rfc3597
 // [RFC 4592]: https://www.rfc-editor.org/rfc/rfc4592
+// [RFC 3596]: https://www.rfc-editor.org/rfc/rfc3596
+// [RFC 5452]: https://www.rfc-editor.org/rfc/rfc5452
+// [RFC 5936]: https://www.rfc-editor.org/rfc/rfc5936
 // [RFC 6891]: https://www.rfc-editor.org/rfc/rfc6891
+// [RFC 7766]: https://www.rfc-editor.org/rfc/rfc7766
 package dns
