@@ -91,13 +91,8 @@ func (s *Server) ListenAndServe() error {
 	if addr == "" {
 		addr = "127.0.0.1:53"
 	}
-	pc, err := net.ListenPacket("udp", addr)
+	pc, l, err := ListenUDPTCP(addr)
 	if err != nil {
-		return err
-	}
-	l, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		pc.Close()
 		return err
 	}
 	errc := make(chan error, 1)
@@ -107,6 +102,34 @@ func (s *Server) ListenAndServe() error {
 		err = uerr
 	}
 	return err
+}
+
+// ListenUDPTCP opens a UDP socket and a TCP listener on the same address,
+// as a DNS server needs. With port 0 it picks a port free for both, trying
+// a few times.
+func ListenUDPTCP(addr string) (net.PacketConn, net.Listener, error) {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	tries := 1
+	if port == "0" {
+		tries = 10
+	}
+	for i := 0; ; i++ {
+		pc, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return nil, nil, err
+		}
+		l, err := net.Listen("tcp", pc.LocalAddr().String())
+		if err == nil {
+			return pc, l, nil
+		}
+		pc.Close()
+		if i+1 >= tries {
+			return nil, nil, err
+		}
+	}
 }
 
 // Shutdown stops both transports gracefully: no new requests, requests in

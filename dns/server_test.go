@@ -19,13 +19,8 @@ import (
 // and returns the address; the server is shut down when the test ends.
 func startServer(t testing.TB, h Handler, addr string) string {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", addr)
+	pc, l, err := ListenUDPTCP(addr)
 	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		pc.Close()
 		t.Fatal(err)
 	}
 	s := &Server{Handler: h, Logger: slog.New(slog.DiscardHandler)}

@@ -149,16 +149,10 @@ func Start() (*World, error) {
 			w.zones[zt.origin] = z
 			mux.Handle(origin, &recursing{w: w, host: s.Host, zone: z})
 		}
-		pc, err := net.ListenPacket("udp", net.JoinHostPort(s.Addr, port))
+		pc, l, err := dns.ListenUDPTCP(net.JoinHostPort(s.Addr, port))
 		if err != nil {
 			w.Close()
 			return nil, fmt.Errorf("world: %s: %w", s.Host, err)
-		}
-		l, err := net.Listen("tcp", pc.LocalAddr().String())
-		if err != nil {
-			pc.Close()
-			w.Close()
-			return nil, err
 		}
 		if port == "0" {
 			_, port, _ = net.SplitHostPort(pc.LocalAddr().String())
