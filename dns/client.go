@@ -104,6 +104,13 @@ func (c *Client) Exchange(ctx context.Context, q *Msg, server string) (*Msg, err
 			if r.Truncated && !c.IgnoreTruncation {
 				return c.exchangeTCP(ctx, &qm, wire, server)
 			}
+			if r.Rcode == RcodeFormatError && r.OPT() == nil && !c.NoEDNS && q.OPT() == nil {
+				// A server that predates EDNS0 rejects the OPT record: ask
+				// again without it (RFC 6891 section 7).
+				plain := *c
+				plain.NoEDNS = true
+				return plain.Exchange(ctx, q, server)
+			}
 			return r, nil
 		}
 		lastErr = err

@@ -184,3 +184,124 @@ zone:
 		t.Errorf("iterative via nsd: %+v %v", res, err)
 	}
 }
+
+// freeAddr returns a loopback address with a port that was just free for UDP and TCP.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	pc, l, err := ListenUDPTCP("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	l.Close()
+	return addr
+}
+
+// waitAnswer polls addr until it answers name authoritatively.
+func waitAnswer(t *testing.T, addr string, name string, log *bytes.Buffer) {
+	t.Helper()
+	c := &Client{Timeout: 300 * time.Millisecond, Attempts: 1}
+	for i := 0; i < 50; i++ {
+		m, err := c.Exchange(context.Background(), new(Msg).SetQuestion(MustName(name), TypeA), addr)
+		if err == nil && m.Rcode == RcodeSuccess && m.Authoritative {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("server at %s never answered %s\n%s", addr, name, log.String())
+}
+
+// TestKnotInterop reads a zone transfer from Knot DNS with our codec, and
+// resolves through it.
+func TestKnotInterop(t *testing.T) {
+	knotd := requirePeer(t, "knotd")
+	dir := t.TempDir()
+	z := newExampleZone(t)
+	var zf bytes.Buffer
+	if err := WriteZone(&zf, z.Origin(), z.Records()); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "example.test.zone"), zf.Bytes(), 0o644)
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	db := filepath.Join(dir, "knotdb")
+	os.MkdirAll(db, 0o755)
+	conf := fmt.Sprintf(`server:
+    rundir: "%[2]s"
+    listen: 127.0.0.1@%[1]s
+    background-workers: 1
+    udp-workers: 1
+    tcp-workers: 1
+log:
+  - target: stderr
+    any: info
+database:
+    storage: "%[2]s"
+control:
+    listen: "%[2]s/knot.sock"
+acl:
+  - id: local
+    address: 127.0.0.0/8
+    action: transfer
+template:
+  - id: default
+    storage: "%[3]s"
+    zonefile-sync: -1
+    journal-content: none
+zone:
+  - domain: example.test
+    file: "example.test.zone"
+    acl: local
+`, port, db, dir)
+	confPath := filepath.Join(dir, "knot.conf")
+	os.WriteFile(confPath, []byte(conf), 0o644)
+	cmd := exec.Command(knotd, "-c", confPath)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitAnswer(t, addr, "ns1.example.test.", &log)
+
+	// AXFR from Knot, read with our TCP framing and codec.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	q := new(Msg).SetQuestion(MustName("example.test."), TypeAXFR)
+	b, _ := q.AppendPack([]byte{0, 0})
+	b[0], b[1] = byte((len(b)-2)>>8), byte(len(b)-2)
+	conn.Write(b)
+	var got []RR
+	for soas := 0; soas < 2; {
+		var m Msg
+		if _, err := readTCPMsg(conn, &m, nil); err != nil {
+			t.Fatalf("reading Knot's AXFR: %v", err)
+		}
+		for _, rr := range m.Answer {
+			got = append(got, rr)
+			if rr.Type() == TypeSOA {
+				soas++
+			}
+		}
+	}
+	if want := len(z.Records()) + 1; len(got) != want {
+		t.Errorf("AXFR from Knot: %d records, want %d", len(got), want)
+	}
+	// Knot's copy, loaded into our Zone, answers like the original.
+	z2, err := NewZone(z.Origin(), got[:len(got)-1])
+	if err != nil {
+		t.Fatalf("zone from Knot's AXFR: %v", err)
+	}
+	if len(z2.Records()) != len(z.Records()) {
+		t.Errorf("transferred zone has %d records, original %d", len(z2.Records()), len(z.Records()))
+	}
+	r := &Resolver{Servers: []string{addr}}
+	if addrs, err := r.LookupHost(context.Background(), "chain.example.test"); err != nil || len(addrs) != 4 {
+		t.Errorf("LookupHost via Knot = %v, %v", addrs, err)
+	}
+}

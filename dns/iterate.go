@@ -249,6 +249,17 @@ func splitAnswer(answer []RR, name Name, t Type) (rrs []RR, end Name, cnames []R
 	return nil, name, cnames
 }
 
+var errLame = errors.New("dns: lame delegation: referral does not lead closer to the name")
+
+func hasNS(rrs []RR) bool {
+	for _, rr := range rrs {
+		if rr.Type() == TypeNS {
+			return true
+		}
+	}
+	return false
+}
+
 func soaOf(rrs []RR) []RR {
 	for _, rr := range rrs {
 		if rr.Type() == TypeSOA {
@@ -285,6 +296,12 @@ func (r *Resolver) iterate(ctx context.Context, st *resolution, name Name, t Typ
 			return m.Msg, nil
 		}
 		child, ns := referral(m.Msg, name, zone)
+		if ns == nil && !m.Authoritative && soaOf(m.Authority) == nil && hasNS(m.Authority) {
+			// NS records that lead nowhere new: a lame or upward referral.
+			step.Kind, step.Err = "error", errLame
+			r.trace(step)
+			return nil, errLame
+		}
 		if ns == nil {
 			step.Kind = "nodata"
 			r.trace(step)

@@ -446,3 +446,44 @@ func TestStubLookups(t *testing.T) {
 		t.Errorf("with a dead first server: %v", err)
 	}
 }
+
+// TestEDNSFallback: a server that answers FORMERR to any OPT record (an old
+// one, simulated on a raw socket) still gets answered, by a retry without EDNS0.
+func TestEDNSFallback(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	defer func() { pc.Close(); <-done }()
+	go func() {
+		defer close(done)
+		buf := make([]byte, 512)
+		for {
+			n, addr, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			var r Msg
+			if r.Unpack(buf[:n]) != nil {
+				continue
+			}
+			m := new(Msg).SetReply(&r)
+			if r.OPT() != nil {
+				m.Rcode = RcodeFormatError
+				m.Question = nil
+			} else {
+				m.Answer = []RR{{Name: r.Question[0].Name, Class: ClassINET, TTL: 1, Data: &A{Addr: netip.MustParseAddr("192.0.2.9")}}}
+			}
+			b, _ := m.Pack()
+			pc.WriteTo(b, addr)
+		}
+	}()
+	m, err := (&Client{}).Exchange(context.Background(), new(Msg).SetQuestion(MustName("old.test."), TypeA), pc.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Rcode != RcodeSuccess || len(m.Answer) != 1 {
+		t.Errorf("after fallback: %v", m)
+	}
+}
