@@ -35,6 +35,9 @@ type Zone struct {
 	AllowTransfer []netip.Prefix
 	// AllowUpdate lists the client networks allowed to update the zone.
 	AllowUpdate []netip.Prefix
+	// UpdateKeys names the TSIG keys (see [Server.TSIGKeys]) whose signed
+	// updates are accepted from any address.
+	UpdateKeys []Name
 	// File, when set, is rewritten atomically with the zone's records after
 	// every successful update.
 	File string

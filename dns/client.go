@@ -39,6 +39,9 @@ type Client struct {
 	IgnoreTruncation bool
 	// Dialer, when non-nil, is used to open connections (for a local address, say).
 	Dialer *net.Dialer
+	// TSIG, when non-nil, signs every query with this key and requires
+	// replies signed with it (RFC 8945), as nsupdate -y does.
+	TSIG *TSIGKey
 }
 
 func (c *Client) timeout() time.Duration {
@@ -75,8 +78,9 @@ func withPort(server string) string {
 
 // Exchange sends q to server ("host:port"; the port defaults to 53) and
 // returns the reply. It gives q a fresh random ID (RFC 5452 section 9.2),
-// adds an OPT record unless NoEDNS is set or q has one, accepts only a reply
-// whose ID and question match, retries UDP on timeout, and retries over TCP
+// adds an OPT record unless NoEDNS is set or q has one, signs it when TSIG is
+// set, accepts only a reply whose ID and question match (and, with TSIG,
+// whose signature verifies), retries UDP on timeout, and retries over TCP
 // when the reply has TC set. q is not modified.
 func (c *Client) Exchange(ctx context.Context, q *Msg, server string) (*Msg, error) {
 	server = withPort(server)
@@ -93,16 +97,24 @@ func (c *Client) Exchange(ctx context.Context, q *Msg, server string) (*Msg, err
 	if err != nil {
 		return nil, err
 	}
+	var reqMAC []byte
+	if c.TSIG != nil {
+		signed, mac, err := SignTSIG(append([]byte(nil), wire[2:]...), *c.TSIG, uint64(time.Now().Unix()), nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		wire, reqMAC = append(wire[:2], signed...), mac
+	}
 	binary.BigEndian.PutUint16(wire, uint16(len(wire)-2))
 	if c.TCP || qm.Opcode == OpcodeUpdate && len(wire) > MaxUDPSize {
-		return c.exchangeTCP(ctx, &qm, wire, server)
+		return c.verify(reqMAC)(c.exchangeTCP(ctx, &qm, wire, server))
 	}
 	var lastErr error
 	for i := 0; i < c.attempts(); i++ {
-		r, err := c.exchangeUDP(ctx, &qm, wire[2:], server)
+		r, raw, err := c.exchangeUDP(ctx, &qm, wire[2:], server)
 		if err == nil {
 			if r.Truncated && !c.IgnoreTruncation {
-				return c.exchangeTCP(ctx, &qm, wire, server)
+				return c.verify(reqMAC)(c.exchangeTCP(ctx, &qm, wire, server))
 			}
 			if r.Rcode == RcodeFormatError && r.OPT() == nil && !c.NoEDNS && q.OPT() == nil {
 				// A server that predates EDNS0 rejects the OPT record: ask
@@ -111,7 +123,7 @@ func (c *Client) Exchange(ctx context.Context, q *Msg, server string) (*Msg, err
 				plain.NoEDNS = true
 				return plain.Exchange(ctx, q, server)
 			}
-			return r, nil
+			return c.verify(reqMAC)(r, raw, nil)
 		}
 		lastErr = err
 		var ne net.Error
@@ -125,43 +137,29 @@ func (c *Client) Exchange(ctx context.Context, q *Msg, server string) (*Msg, err
 	return nil, lastErr
 }
 
-func (c *Client) exchangeUDP(ctx context.Context, q *Msg, wire []byte, server string) (*Msg, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout())
-	defer cancel()
-	// A new socket per attempt gets a new random source port from the kernel.
-	conn, err := c.dialer().DialContext(ctx, "udp", server)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-	if d, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(d)
-	}
-	if _, err := conn.Write(wire); err != nil {
-		return nil, err
-	}
-	buf := make([]byte, MaxMsgSize)
-	for {
-		n, err := conn.Read(buf)
-		if err != nil {
-			return nil, err
+// verify checks the reply's TSIG signature when the client signs its queries.
+func (c *Client) verify(reqMAC []byte) func(*Msg, []byte, error) (*Msg, error) {
+	return func(r *Msg, raw []byte, err error) (*Msg, error) {
+		if err != nil || c.TSIG == nil {
+			return r, err
 		}
-		r := new(Msg)
-		if r.Unpack(buf[:n]) != nil || !matches(q, r) {
-			continue // not our reply (spoofed or late); keep waiting
+		if _, _, err := VerifyTSIG(raw, []TSIGKey{*c.TSIG}, uint64(time.Now().Unix()), reqMAC); err != nil {
+			if r.Rcode == RcodeNotAuth {
+				return r, nil // the server refused our signature; the caller reads the rcode
+			}
+			return nil, err
 		}
 		return r, nil
 	}
 }
 
-func (c *Client) exchangeTCP(ctx context.Context, q *Msg, wire []byte, server string) (*Msg, error) {
+func (c *Client) exchangeUDP(ctx context.Context, q *Msg, wire []byte, server string) (*Msg, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
-	conn, err := c.dialer().DialContext(ctx, "tcp", server)
+	// A new socket per attempt gets a new random source port from the kernel.
+	conn, err := c.dialer().DialContext(ctx, "udp", server)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
@@ -170,16 +168,47 @@ func (c *Client) exchangeTCP(ctx context.Context, q *Msg, wire []byte, server st
 		conn.SetDeadline(d)
 	}
 	if _, err := conn.Write(wire); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	buf := make([]byte, MaxMsgSize)
+	for {
+		n, err := conn.Read(buf)
+		if err != nil {
+			return nil, nil, err
+		}
+		r := new(Msg)
+		if r.Unpack(buf[:n]) != nil || !matches(q, r) {
+			continue // not our reply (spoofed or late); keep waiting
+		}
+		return r, buf[:n], nil
+	}
+}
+
+func (c *Client) exchangeTCP(ctx context.Context, q *Msg, wire []byte, server string) (*Msg, []byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+	defer cancel()
+	conn, err := c.dialer().DialContext(ctx, "tcp", server)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if d, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(d)
+	}
+	if _, err := conn.Write(wire); err != nil {
+		return nil, nil, err
 	}
 	r := new(Msg)
-	if _, err := readTCPMsg(conn, r, nil); err != nil {
-		return nil, err
+	raw, err := readTCPMsg(conn, r, nil)
+	if err != nil {
+		return nil, nil, err
 	}
 	if !matches(q, r) {
-		return nil, ErrIDMismatch
+		return nil, nil, ErrIDMismatch
 	}
-	return r, nil
+	return r, raw, nil
 }
 
 // readTCPMsg reads one length-prefixed message (RFC 1035 section 4.2.2) into m,

@@ -66,9 +66,10 @@ func toX(t interface{ Fatalf(string, ...any) }, m *Msg) dnsmessage.Message {
 				body = o
 			case *Unknown:
 				body = &dnsmessage.UnknownResource{Type: dnsmessage.Type(d.T), Data: d.Data}
-			case *CAA:
-				b, _ := (&Msg{Answer: []RR{{Data: d}}}).Pack()
-				body = &dnsmessage.UnknownResource{Type: dnsmessage.Type(TypeCAA), Data: b[12+11:]}
+			default: // CAA, TSIG: types dnsmessage keeps opaque
+				p := packer{noCompress: true}
+				r.Data.pack(&p)
+				body = &dnsmessage.UnknownResource{Type: dnsmessage.Type(r.Type()), Data: p.msg}
 			}
 			out = append(out, dnsmessage.Resource{Header: h, Body: body})
 		}

@@ -46,6 +46,17 @@ func run(t *testing.T, name string, stdin string, args ...string) string {
 	return string(out)
 }
 
+// runErr runs a command that is expected to fail and returns its output.
+func runErr(t *testing.T, name string, stdin string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, _ := cmd.CombinedOutput()
+	return string(out)
+}
+
 // TestDigInterop drives our authoritative server with dig over UDP and TCP,
 // a zone transfer, a truncated reply, and an update sent by nsupdate.
 func TestDigInterop(t *testing.T) {

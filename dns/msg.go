@@ -202,6 +202,8 @@ func (p *packer) rr(r *RR, rcode Rcode) error {
 		err = d.pack(p)
 	case *OPT:
 		err = d.pack(p)
+	case *TSIG:
+		err = d.pack(p)
 	case *Unknown:
 		err = d.pack(p)
 	}

@@ -59,7 +59,12 @@ func genString(t *rapid.T, max int) string {
 func genRData(binary bool) *rapid.Generator[RData] {
 	return rapid.Custom(func(t *rapid.T) RData {
 		nm := func() Name { return genName(binary).Draw(t, "name") }
-		switch rapid.IntRange(0, 10).Draw(t, "kind") {
+		switch rapid.IntRange(0, 11).Draw(t, "kind") {
+		case 11:
+			return &TSIG{Algorithm: HMACSHA256, TimeSigned: rapid.Uint64Range(0, 1<<48-1).Draw(t, "time"),
+				Fudge: rapid.Uint16().Draw(t, "fudge"), MAC: nilIfEmpty(rapid.SliceOfN(rapid.Byte(), 0, 32).Draw(t, "mac")),
+				OrigID: rapid.Uint16().Draw(t, "origid"), Error: Rcode(rapid.Uint16Range(0, 23).Draw(t, "err")),
+				OtherData: nilIfEmpty(rapid.SliceOfN(rapid.Byte(), 0, 6).Draw(t, "other"))}
 		case 0:
 			return &A{Addr: genAddr4(t)}
 		case 1:
@@ -224,4 +229,11 @@ func TestPropUnpackReuse(t *testing.T) {
 			t.Fatalf("reuse mismatch (-fresh +reused):\n%s", d)
 		}
 	})
+}
+
+func nilIfEmpty(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }

@@ -48,7 +48,7 @@ func (r *RR) AppendText(b []byte) []byte {
 
 // RData is the typed data of a record. The implementations in this package are
 // [*A], [*NS], [*CNAME], [*SOA], [*PTR], [*MX], [*TXT], [*AAAA], [*SRV], [*CAA],
-// [*OPT] and, for every other type, [*Unknown].
+// [*OPT], [*TSIG] and, for every other type, [*Unknown].
 type RData interface {
 	// Type returns the record type this data belongs to.
 	Type() Type
@@ -65,7 +65,7 @@ type RData interface {
 // knownType reports whether t has typed data in this package.
 func knownType(t Type) bool {
 	switch t {
-	case TypeA, TypeNS, TypeCNAME, TypeSOA, TypePTR, TypeMX, TypeTXT, TypeAAAA, TypeSRV, TypeCAA, TypeOPT:
+	case TypeA, TypeNS, TypeCNAME, TypeSOA, TypePTR, TypeMX, TypeTXT, TypeAAAA, TypeSRV, TypeCAA, TypeOPT, TypeTSIG:
 		return true
 	}
 	return false
@@ -96,6 +96,8 @@ func newRData(t Type) RData {
 		return &CAA{}
 	case TypeOPT:
 		return &OPT{}
+	case TypeTSIG:
+		return &TSIG{}
 	}
 	return &Unknown{T: t}
 }

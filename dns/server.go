@@ -50,6 +50,11 @@ type Server struct {
 	MaxTCPQueries int
 	// Logger receives malformed requests and handler panics; nil means slog.Default().
 	Logger *slog.Logger
+	// TSIGKeys are the keys signed requests may use (RFC 8945). A signed
+	// request is verified before the handler sees it: a bad signature, an
+	// unknown key or a stale time gets NOTAUTH; a good one gets a signed
+	// reply, and the handler can ask [TSIGSigner] who signed.
+	TSIGKeys []TSIGKey
 
 	once sync.Once
 	tcp  sockets.Server
@@ -169,6 +174,29 @@ type respWriter struct {
 	conn    net.Conn             // TCP
 	written bool
 	buf     []byte
+	tsigKey *TSIGKey // sign replies with this key
+	reqMAC  []byte
+	tsigErr Rcode
+	signer  Name // the verified key of the request
+	signed  bool
+}
+
+// TSIGSigner returns the name of the key whose signature on the request
+// answered through w verified, if any.
+func TSIGSigner(w ResponseWriter) (Name, bool) {
+	if rw, ok := w.(*respWriter); ok && rw.signed {
+		return rw.signer, true
+	}
+	return Root, false
+}
+
+// sign appends the TSIG record to a packed reply.
+func (w *respWriter) sign(b []byte) ([]byte, error) {
+	if w.tsigKey == nil {
+		return b, nil
+	}
+	signed, _, err := SignTSIG(b, *w.tsigKey, uint64(time.Now().Unix()), w.reqMAC, w.tsigErr)
+	return signed, err
 }
 
 func (w *respWriter) RemoteAddr() net.Addr { return w.remote }
@@ -194,11 +222,14 @@ func (w *respWriter) WriteMsg(m *Msg) error {
 	}
 	var err error
 	if w.network == "tcp" {
-		b, perr := m.AppendPack(append(w.buf[:0], 0, 0))
+		b, perr := m.AppendPack(w.buf[:0])
 		if perr != nil {
 			return perr
 		}
-		binary.BigEndian.PutUint16(b, uint16(len(b)-2))
+		if b, perr = w.sign(b); perr != nil {
+			return perr
+		}
+		b = append(append(make([]byte, 0, len(b)+2), byte(len(b)>>8), byte(len(b))), b...)
 		w.buf = b
 		_, err = w.conn.Write(b)
 		return err
@@ -216,6 +247,9 @@ func (w *respWriter) WriteMsg(m *Msg) error {
 		if err != nil {
 			return err
 		}
+	}
+	if b, err = w.sign(b); err != nil {
+		return err
 	}
 	w.buf = b
 	_, err = w.pw.WriteTo(b, w.remote)
@@ -309,6 +343,11 @@ func (s *Server) serveMsg(ctx context.Context, w *respWriter, b []byte) {
 		replyError(w, req, RcodeBadVers)
 		return
 	}
+	if hasTSIG(req) {
+		if !s.checkTSIG(w, req, b) {
+			return
+		}
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			s.logger().Error("dns: panic in handler", "remote", fmt.Sprint(w.remote), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
@@ -319,4 +358,36 @@ func (s *Server) serveMsg(ctx context.Context, w *respWriter, b []byte) {
 		}
 	}()
 	s.Handler.ServeDNS(ctx, w, req)
+}
+
+func hasTSIG(m *Msg) bool {
+	for i := range m.Additional {
+		if m.Additional[i].Type() == TypeTSIG {
+			return true
+		}
+	}
+	return false
+}
+
+// checkTSIG verifies a signed request (RFC 8945 section 5.2) and arranges
+// for the reply to be signed; on failure it answers and reports false.
+func (s *Server) checkTSIG(w *respWriter, req *Msg, b []byte) bool {
+	key, mac, err := VerifyTSIG(b, s.TSIGKeys, uint64(time.Now().Unix()), nil)
+	switch {
+	case err == nil:
+		w.tsigKey, w.reqMAC, w.signer, w.signed = &key, mac, key.Name, true
+		return true
+	case errors.Is(err, ErrBadTime):
+		w.tsigKey, w.reqMAC, w.tsigErr = &key, mac, RcodeBadTime
+	case errors.Is(err, ErrBadKey):
+		w.tsigKey, w.tsigErr = &key, RcodeBadKey
+	case errors.Is(err, ErrBadSig):
+		w.tsigKey, w.tsigErr = &key, RcodeBadSig
+	default:
+		replyError(w, req, RcodeFormatError)
+		return false
+	}
+	s.logger().Info("dns: TSIG verification failed", "remote", fmt.Sprint(w.remote), "key", key.Name.String(), "err", err)
+	replyError(w, req, RcodeNotAuth)
+	return false
 }

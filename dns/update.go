@@ -13,7 +13,7 @@ import (
 // increments the SOA serial and, when File is set, rewrites the zone file
 // atomically.
 func (z *Zone) serveUpdate(w ResponseWriter, r *Msg) {
-	if !allowed(z.AllowUpdate, w.RemoteAddr()) {
+	if !allowed(z.AllowUpdate, w.RemoteAddr()) && !z.signedByUpdateKey(w) {
 		replyError(w, r, RcodeRefused)
 		return
 	}
@@ -243,4 +243,18 @@ func (z *Zone) writeFile() error {
 		return err
 	}
 	return os.Rename(tmp, z.File)
+}
+
+// signedByUpdateKey reports whether the request was signed with one of UpdateKeys.
+func (z *Zone) signedByUpdateKey(w ResponseWriter) bool {
+	k, ok := TSIGSigner(w)
+	if !ok {
+		return false
+	}
+	for _, n := range z.UpdateKeys {
+		if n.Equal(k) {
+			return true
+		}
+	}
+	return false
 }

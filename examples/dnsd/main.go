@@ -11,6 +11,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -30,17 +31,22 @@ func (l *list) String() string     { return strings.Join(*l, ",") }
 func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 
 func main() {
-	var zones, updates, transfers list
+	var zones, updates, transfers, keys list
 	addr := flag.String("addr", "127.0.0.1:5353", "UDP and TCP address to listen on")
 	flag.Var(&zones, "zone", "zone file to serve (repeatable); the origin is its SOA owner")
 	recursive := flag.Bool("recursive", false, "resolve other names iteratively for loopback clients")
 	hints := flag.String("root-hints", "", "root hints file (NS and A records of the root servers), with -recursive")
 	hintsPort := flag.Int("root-port", dns.Port, "port of the root servers (and every server they refer to)")
 	flag.Var(&updates, "allow-update", "network allowed to send dynamic updates, CIDR (repeatable)")
+	flag.Var(&keys, "tsig", "TSIG key NAME:BASE64SECRET (hmac-sha256) whose signed updates are accepted, as for nsupdate -y (repeatable)")
 	flag.Var(&transfers, "allow-transfer", "network allowed to transfer zones, CIDR (repeatable; default 127.0.0.0/8)")
 	flag.Parse()
 
-	handler, err := build(zones, updates, transfers, *recursive, *hints, uint16(*hintsPort))
+	tsig, err := parseKeys(keys)
+	if err != nil {
+		cli.Fatal("dnsd", err)
+	}
+	handler, err := build(zones, updates, transfers, *recursive, *hints, uint16(*hintsPort), tsig)
 	if err != nil {
 		cli.Fatal("dnsd", err)
 	}
@@ -50,7 +56,7 @@ func main() {
 	if err != nil {
 		cli.Fatal("dnsd", err)
 	}
-	srv := &dns.Server{Handler: handler, Logger: cli.Logger()}
+	srv := &dns.Server{Handler: handler, Logger: cli.Logger(), TSIGKeys: tsig}
 	cli.Listening("udp", pc.LocalAddr())
 	cli.Listening("tcp", l.Addr())
 	served := make(chan error, 2)
@@ -76,7 +82,7 @@ func prefixes(l list, def string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-func build(zones, updates, transfers list, recursive bool, hints string, port uint16) (dns.Handler, error) {
+func build(zones, updates, transfers list, recursive bool, hints string, port uint16, keys []dns.TSIGKey) (dns.Handler, error) {
 	up, err := prefixes(updates, "")
 	if err != nil {
 		return nil, err
@@ -92,6 +98,9 @@ func build(zones, updates, transfers list, recursive bool, hints string, port ui
 			return nil, err
 		}
 		z.AllowUpdate, z.AllowTransfer = up, xfr
+		for _, k := range keys {
+			z.UpdateKeys = append(z.UpdateKeys, k.Name)
+		}
 		mux.Handle(z.Origin(), z)
 	}
 	if recursive {
@@ -158,4 +167,25 @@ func loadHints(file string, port uint16) ([]netip.AddrPort, error) {
 		return nil, errors.New(file + ": no root server addresses (port " + strconv.Itoa(int(port)) + ")")
 	}
 	return roots, nil
+}
+
+// parseKeys reads NAME:BASE64SECRET keys.
+func parseKeys(l list) ([]dns.TSIGKey, error) {
+	var keys []dns.TSIGKey
+	for _, s := range l {
+		name, secret, ok := strings.Cut(s, ":")
+		if !ok {
+			return nil, fmt.Errorf("-tsig %q: want NAME:BASE64SECRET", s)
+		}
+		n, err := dns.ParseName(name)
+		if err != nil {
+			return nil, err
+		}
+		b, err := base64.StdEncoding.DecodeString(secret)
+		if err != nil {
+			return nil, fmt.Errorf("-tsig %s: %w", name, err)
+		}
+		keys = append(keys, dns.TSIGKey{Name: n, Secret: b})
+	}
+	return keys, nil
 }
