@@ -57,6 +57,10 @@
 // load distribution, zone transfer, dynamic update), or [Recursive], the
 // local DNS server that resolves for its clients.
 //
+// Dynamic update (RFC 2136) adds and deletes records in a running [Zone]
+// and rewrites its file; [Server.TSIGKeys] and [Client.TSIG] sign requests
+// and replies with shared keys (RFC 8945, HMAC-SHA256), as nsupdate -y does.
+//
 // [Client] sends one query and matches its reply; [Resolver] looks names up,
 // either as a stub that asks a recursive server, or iteratively from the root
 // servers with a [Cache], reporting every [Step] so that the lesson's
@@ -101,6 +105,7 @@
 //   - [RFC 5936]: DNS zone transfer protocol (AXFR)
 //   - [RFC 6891]: Extension mechanisms for DNS (EDNS(0))
 //   - [RFC 7766]: DNS transport over TCP
+//   - [RFC 8945]: Secret key transaction authentication for DNS (TSIG)
 //
 // [RFC 1034]: https://www.rfc-editor.org/rfc/rfc1034
 // [RFC 1035]: https://www.rfc-editor.org/rfc/rfc1035
@@ -114,4 +119,5 @@
 // [RFC 5936]: https://www.rfc-editor.org/rfc/rfc5936
 // [RFC 6891]: https://www.rfc-editor.org/rfc/rfc6891
 // [RFC 7766]: https://www.rfc-editor.org/rfc/rfc7766
+// [RFC 8945]: https://www.rfc-editor.org/rfc/rfc8945
 package dns

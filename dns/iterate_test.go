@@ -3,6 +3,7 @@ package dns
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"strings"
@@ -68,12 +69,36 @@ func startWorld(t *testing.T) []netip.AddrPort {
 		}
 		muxes[zd.addr].Handle(MustName(zd.origin), z)
 	}
-	port := "0"
-	for _, a := range addrs {
-		addr := startServer(t, muxes[a], net.JoinHostPort(a, port))
-		_, port, _ = net.SplitHostPort(addr)
+	// All servers share one port (referrals carry no ports); retry if another
+	// address has the first server's port taken.
+	for try := 0; ; try++ {
+		var servers []*Server
+		port := "0"
+		ok := true
+		for _, a := range addrs {
+			pc, l, err := ListenUDPTCP(net.JoinHostPort(a, port))
+			if err != nil {
+				ok = false
+				break
+			}
+			s := &Server{Handler: muxes[a], Logger: slog.New(slog.DiscardHandler)}
+			servers = append(servers, s)
+			go s.ServePacket(pc)
+			go s.Serve(l)
+			_, port, _ = net.SplitHostPort(pc.LocalAddr().String())
+		}
+		t.Cleanup(func() {
+			for _, s := range servers {
+				s.Close()
+			}
+		})
+		if ok {
+			return []netip.AddrPort{netip.MustParseAddrPort(net.JoinHostPort("127.0.0.10", port))}
+		}
+		if try == 4 {
+			t.Fatal("no port free on every loopback address of the world")
+		}
 	}
-	return []netip.AddrPort{netip.MustParseAddrPort(net.JoinHostPort("127.0.0.10", port))}
 }
 
 type fakeClock struct {

@@ -201,3 +201,19 @@ func TestParseRR(t *testing.T) {
 		}
 	}
 }
+
+// TestUnpackNoAlloc: unpacking the typical response into a reused Msg does not allocate.
+func TestUnpackNoAlloc(t *testing.T) {
+	wire := hexMsg(typicalHex)
+	var m Msg
+	if err := m.Unpack(wire); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Unpack(wire) }); n != 0 {
+		t.Errorf("Unpack into a reused Msg: %v allocs, want 0", n)
+	}
+	buf := make([]byte, 0, 512)
+	if n := testing.AllocsPerRun(100, func() { buf, _ = m.AppendPack(buf[:0]) }); n != 0 {
+		t.Errorf("AppendPack into a buffer with room: %v allocs, want 0", n)
+	}
+}

@@ -29,6 +29,9 @@ type Resolver struct {
 	// Servers are the recursive servers of stub mode, "host:port" (port 53 if absent).
 	Servers []string
 	// Roots are the root servers' addresses (root hints) for iterative mode.
+	// Referrals carry addresses but no ports, so every server learned from
+	// one is asked on the port of Roots[0]: 53 on the Internet, one shared
+	// high port when a test or example runs the hierarchy on 127.0.0.x.
 	Roots []netip.AddrPort
 	// Client sends the queries; nil means a zero Client.
 	Client *Client

@@ -116,8 +116,21 @@ dns1.networkutopia.com.	A 127.0.0.15
 	{Host: "dns.poly.edu (recursive mode)", Addr: "127.0.0.16", Role: "a local server that sends recursive queries"},
 }
 
-// Start starts every server of the world on loopback.
+// Start starts every server of the world on loopback. The shared port is
+// chosen by the first server; if another address has it taken, Start tries
+// again with a new port.
 func Start() (*World, error) {
+	var err error
+	for try := 0; try < 5; try++ {
+		var w *World
+		if w, err = start(); err == nil {
+			return w, nil
+		}
+	}
+	return nil, err
+}
+
+func start() (*World, error) {
 	w := &World{
 		Clock: &Clock{now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)},
 		names: map[string]string{},
