@@ -520,4 +520,3 @@ func joinSection(sec string, n int) string {
 	}
 	return sec + "." + strconv.Itoa(n)
 }
-
