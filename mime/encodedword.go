@@ -228,7 +228,7 @@ func encodeWords(s string) string {
 			unsafe++
 		}
 	}
-	useQ := unsafe*3 < len(s) // Q costs 3 octets per unsafe byte, B 4/3 per byte
+	useQ := unsafe*3 <= len(s) // mostly ASCII: Q keeps it readable
 	const prefixQ, prefixB, suffix = "=?utf-8?q?", "=?utf-8?b?", "?="
 	room := maxEncodedWordLength - len(prefixQ) - len(suffix)
 	var sb strings.Builder
