@@ -222,13 +222,13 @@ func encodeWords(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	unsafe := 0
+	safe := 0
 	for i := 0; i < len(s); i++ {
-		if !qSafe(s[i]) && s[i] != ' ' {
-			unsafe++
+		if qSafe(s[i]) || s[i] == ' ' {
+			safe++
 		}
 	}
-	useQ := unsafe*3 <= len(s) // mostly ASCII: Q keeps it readable
+	useQ := safe*2 >= len(s) // mostly ASCII: Q keeps it readable
 	const prefixQ, prefixB, suffix = "=?utf-8?q?", "=?utf-8?b?", "?="
 	room := maxEncodedWordLength - len(prefixQ) - len(suffix)
 	var sb strings.Builder
