@@ -74,12 +74,8 @@ const b64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 // b64Invalid marks octets outside the alphabet in b64Map.
 const b64Invalid = 0xff
 
-// b64Map is the decoding table. It is built by a function so that no
-// package-level variable can be changed.
-func b64Map() *[256]byte {
-	return &b64Table
-}
-
+// b64Table maps octets to base64 digit values (b64Invalid outside the
+// alphabet). It is computed once and only read.
 var b64Table = func() (t [256]byte) {
 	for i := range t {
 		t[i] = b64Invalid
@@ -141,7 +137,7 @@ func (d *base64Decoder) Read(p []byte) (int, error) {
 }
 
 func (d *base64Decoder) decode(in []byte) {
-	t := b64Map()
+	t := &b64Table
 	clean := d.clean[:0]
 	clean = append(clean, d.quad[:d.nq]...)
 	d.nq = 0
@@ -342,6 +338,7 @@ func (d *qpDecoder) decode(out, in []byte) []byte {
 			case c == '\n':
 				d.state = qpNormal
 			case c == ' ' || c == '\t':
+				d.ws = append(d.ws[:0], c)
 				d.state = qpEqWS
 			default:
 				d.bad = true
@@ -362,13 +359,21 @@ func (d *qpDecoder) decode(out, in []byte) []byte {
 		case qpEqWS:
 			switch c {
 			case ' ', '\t':
+				if len(d.ws) < maxPendingWS {
+					d.ws = append(d.ws, c)
+				}
 			case '\r':
+				d.ws = d.ws[:0]
 				d.state = qpSoftCR
 			case '\n':
+				d.ws = d.ws[:0]
 				d.state = qpNormal
 			default:
+				// "=" followed by white space and text: all literal.
 				d.bad = true
 				out = append(out, '=')
+				out = append(out, d.ws...)
+				d.ws = d.ws[:0]
 				d.state = qpNormal
 				i--
 			}
