@@ -44,9 +44,9 @@ func TestBase64Decode(t *testing.T) {
 	}{
 		{"SGVsbG8sIEJvYiE=\r\n", "Hello, Bob!", nil},
 		{"SGVs\r\nbG8s\r\nIEJv\r\nYiE=\r\n", "Hello, Bob!", nil},
-		{"SGVsbG8sIEJvYiE", "Hello, Bob!", nil},             // no padding
+		{"SGVsbG8sIEJvYiE", "Hello, Bob!", nil},                       // no padding
 		{"SGVsbG8sIEJvYiE=\r\n\r\ntrailing junk", "Hello, Bob!", nil}, // after padding
-		{"SGVs*bG8=", "Hello", ErrBadBase64},               // junk inside
+		{"SGVs*bG8=", "Hello", ErrBadBase64},                          // junk inside
 		{"SGVsbG8sIEJvYiEx\r\nQ", "Hello, Bob!1", ErrBadBase64},
 		{"", "", nil},
 		{"  \r\n", "", nil},
