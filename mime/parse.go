@@ -28,15 +28,15 @@ type Parser struct {
 
 // Message is a parsed message: the tree of its parts, rooted at the
 // embedded top-level [Part], and the problems met while reading it.
+// The top-level part spans the whole message, so Size gives its length.
 type Message struct {
 	*Part
-
-	// Size is the size of the whole message in octets.
-	Size int64
 
 	// Problems lists the defects found, in the order met. The tree is
 	// still the best reading of the message.
 	Problems []*Problem
+
+	size int64 // as given to Parse
 }
 
 // Parse parses the message held in the first size octets of r with the
@@ -83,7 +83,7 @@ func (ps *Parser) parse(r io.ReaderAt, data []byte, size int64) (*Message, error
 	root := &Part{r: r}
 	st.nparts = 1
 	st.parseEntity(root, nil, 0, false)
-	m := &Message{Part: root, Size: size}
+	m := &Message{Part: root, size: size}
 	numberSections(root, "")
 	for _, pr := range st.problems {
 		pr.p.Section = pr.part.Section
@@ -377,6 +377,7 @@ func (st *parseState) parseMultipart(p *Part, stack []string, depth int) *delim 
 		} else {
 			p.Preamble.Size = sc.pos - p.BodyOffset
 		}
+		p.Epilogue = Span{p.Preamble.End(), 0}
 		return d
 	}
 	p.Preamble = Span{p.BodyOffset, d.bodyEnd(p.BodyOffset) - p.BodyOffset}
@@ -399,9 +400,11 @@ func (st *parseState) parseMultipart(p *Part, stack []string, depth int) *delim 
 	switch {
 	case d == nil:
 		st.problem(p, sc.pos, ErrNoCloseDelimiter)
+		p.Epilogue = Span{sc.pos, 0}
 		return nil
 	case d.level != own:
 		st.problem(p, d.off, ErrNoCloseDelimiter)
+		p.Epilogue = Span{d.bodyEnd(p.BodyOffset), 0}
 		return d
 	}
 	// Epilogue: from after the close delimiter line to the end.

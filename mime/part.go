@@ -143,6 +143,10 @@ func (p *Part) RawHeader() *io.SectionReader { return io.NewSectionReader(p.r, p
 // transfer-encoded.
 func (p *Part) RawBody() *io.SectionReader { return io.NewSectionReader(p.r, p.BodyOffset, p.BodySize) }
 
+// SpanReader returns a reader of any span of the message p belongs to,
+// such as its Preamble or Epilogue.
+func (p *Part) SpanReader(s Span) *io.SectionReader { return io.NewSectionReader(p.r, s.Offset, s.Size) }
+
 // Body returns a reader of the body with its transfer encoding removed
 // (base64 and quoted-printable decoded; see [NewDecoder] for the leniency).
 // Each call starts a new reader from the start of the body. An unknown

@@ -177,7 +177,7 @@ func (m *Message) SectionReader(ss SectionSpec) (*io.SectionReader, error) {
 	}
 	if ss.Specifier == "" {
 		if len(ss.Path) == 0 {
-			return io.NewSectionReader(m.r, 0, m.Size), nil
+			return m.Raw(), nil
 		}
 		return p.RawBody(), nil
 	}
