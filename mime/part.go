@@ -145,7 +145,9 @@ func (p *Part) RawBody() *io.SectionReader { return io.NewSectionReader(p.r, p.B
 
 // SpanReader returns a reader of any span of the message p belongs to,
 // such as its Preamble or Epilogue.
-func (p *Part) SpanReader(s Span) *io.SectionReader { return io.NewSectionReader(p.r, s.Offset, s.Size) }
+func (p *Part) SpanReader(s Span) *io.SectionReader {
+	return io.NewSectionReader(p.r, s.Offset, s.Size)
+}
 
 // Body returns a reader of the body with its transfer encoding removed
 // (base64 and quoted-printable decoded; see [NewDecoder] for the leniency).

@@ -185,4 +185,3 @@ func BenchmarkParseLarge(b *testing.B) {
 		io.Copy(io.Discard, m.Parts[1].Body())
 	}
 }
-
