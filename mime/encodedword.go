@@ -2,7 +2,6 @@ package mime
 
 import (
 	"encoding/base64"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -70,7 +69,7 @@ func DecodeHeader(s string) (string, error) {
 			sb.WriteString(gap)
 			sb.WriteString(s[i+j : i+j+n])
 			if firstErr == nil {
-				firstErr = fmt.Errorf("%w: %s", ErrUnknownCharset, quoteLimited(cs))
+				firstErr = &UnknownCharsetError{Charset: cs}
 			}
 			i += j + n
 			afterWord = false
