@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// maxYearDigits bounds the year: RFC 5322 allows four digits or more.
+const maxYearDigits = 9
+
 // DateLayout is the layout [FormatDate] writes (RFC 5322 section 3.3).
 const DateLayout = "Mon, 02 Jan 2006 15:04:05 -0700"
 
@@ -130,7 +133,7 @@ func ParseDate(s string) (time.Time, error) {
 		return bad("bad month")
 	}
 	year, err := strconv.Atoi(f[2])
-	if err != nil || year < 0 || len(f[2]) > 4 {
+	if err != nil || year < 0 || len(f[2]) > maxYearDigits {
 		return bad("bad year")
 	}
 	switch len(f[2]) {
@@ -142,8 +145,7 @@ func ParseDate(s string) (time.Time, error) {
 		}
 	case 3:
 		year += 1900
-	case 4:
-	default:
+	case 0, 1:
 		return bad("bad year")
 	}
 	hms := strings.Split(f[3], ":")
