@@ -70,6 +70,13 @@ func FuzzAddressList(f *testing.F) {
 		if err != nil || len(list) == 0 {
 			return
 		}
+		// Names are kept as read; formatting makes them valid UTF-8.
+		for i := range list {
+			list[i].Name = strings.ToValidUTF8(list[i].Name, "\uFFFD")
+			for j := range list[i].Members {
+				list[i].Members[j].Name = strings.ToValidUTF8(list[i].Members[j].Name, "\uFFFD")
+			}
+		}
 		out := FormatAddressList(list)
 		back, err := ParseAddressList(out)
 		if err != nil {

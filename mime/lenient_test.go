@@ -135,6 +135,33 @@ var lenientTests = []struct {
 		problems: []wantProblem{{"", ErrUnknownEncoding}},
 	},
 	{
+		// Found by FuzzParse: the encapsulated message's blank line is the
+		// line break that belongs to the next delimiter.
+		name: "fuzz: digest part ends inside its blank line",
+		in:   "Content-Type: multipart/digest; boundary=d\n--d\n\n\n--d",
+		tree: []treeLine{
+			{"", "multipart/digest", "", 4},
+			{"1", "message/rfc822", "", 0},
+			{"1", "text/plain", "", 0},
+			{"2", "message/rfc822", "", 0},
+			{"2", "text/plain", "", 0},
+		},
+		problems: []wantProblem{{"", ErrMalformedHeader}, {"", ErrNoCloseDelimiter}},
+	},
+	{
+		// Found by FuzzParse: an outer delimiter at the end of the data
+		// right after an inner one.
+		name: "fuzz: outer delimiter ends inner part at end of data",
+		in:   "Content-Type: multipart/mixed; boundary=outer\n\n--outer\nContent-Type: multipart/mixed; boundary=inner\n--inner\n--outer",
+		tree: []treeLine{
+			{"", "multipart/mixed", "", 4},
+			{"1", "multipart/mixed", "", 1},
+			{"1.1", "text/plain", "", 0},
+			{"2", "text/plain", "", 0},
+		},
+		problems: []wantProblem{{"1", ErrMalformedHeader}, {"1", ErrNoCloseDelimiter}, {"", ErrNoCloseDelimiter}},
+	},
+	{
 		name: "lesson D.2 as seeded (delimiters lack the leading --)",
 		in: "MIME-Version:1.1\nContent-Type:multipart/mixed;boundary=\u201c-------417CBA32DF8945BE748\u201d\nFrom:Alice <alice@crepes.fr>\n" +
 			"To:<bob@hamburger.edu>\nSubject:hello\nDate:Mon. 18 Sep 2006 19:40:19 -0400\n-------417CBA32DF8945BE748\n" +

@@ -259,7 +259,12 @@ func (p *paramParser) params() ([]Param, error) {
 				value = strings.TrimRight(p.s[start:p.i], " \t\r\n")
 			}
 		}
-		raws = append(raws, splitParamName(strings.ToLower(name), value))
+		rp, ok := splitParamName(strings.ToLower(name), value)
+		if !ok {
+			p.errorf(ErrBadParameter, "bad RFC 2231 parameter name")
+			continue
+		}
+		raws = append(raws, rp)
 	}
 	return assembleParams(raws), p.err
 }
@@ -275,26 +280,29 @@ func (p *paramParser) skipTo(c byte) {
 func isWSP(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // splitParamName recognises the RFC 2231 forms name*, name*N and name*N*.
-func splitParamName(name, value string) rawParam {
+// Any other name with a "*" is rejected.
+func splitParamName(name, value string) (rawParam, bool) {
 	rp := rawParam{name: name, section: -1, value: value}
 	star := strings.IndexByte(name, '*')
 	if star < 0 {
-		return rp
+		return rp, true
 	}
-	rest := name[star+1:]
-	base := name[:star]
+	base, rest := name[:star], name[star+1:]
+	if base == "" {
+		return rp, false
+	}
 	if rest == "" {
 		rp.name, rp.extended = base, true
-		return rp
+		return rp, true
 	}
 	ext := strings.HasSuffix(rest, "*")
 	num := strings.TrimSuffix(rest, "*")
 	n, err := strconv.Atoi(num)
-	if err != nil || n < 0 || n > maxParamSections || (len(num) > 1 && num[0] == '0') {
-		return rp // not a valid RFC 2231 name: keep it literally
+	if err != nil || n < 0 || n > maxParamSections || num[0] == '+' || len(num) > 1 && num[0] == '0' {
+		return rp, false
 	}
 	rp.name, rp.section, rp.extended = base, n, ext
-	return rp
+	return rp, true
 }
 
 // maxParamSections bounds RFC 2231 continuation numbers.
@@ -500,7 +508,10 @@ func appendParam(b []byte, p Param) []byte {
 			break
 		}
 	}
-	if ascii && len(p.Value) <= MaxLineLength-len(name)-10 {
+	// A value that looks like an encoded word would be decoded on reading
+	// (see decodeParamWord), so it goes in RFC 2231 form.
+	looksEncoded := strings.HasPrefix(p.Value, "=?") && strings.HasSuffix(p.Value, "?=")
+	if ascii && !looksEncoded && len(p.Value) <= MaxLineLength-len(name)-10 {
 		b = append(b, name...)
 		b = append(b, '=')
 		if p.Value != "" && isToken(p.Value) {

@@ -53,6 +53,9 @@ var mediaTypeTests = []struct {
 		nil,
 	},
 	{"duplicate: first wins", "text/plain; charset=a; charset=b", MediaType{Type: "text", Subtype: "plain", Params: []Param{{"charset", "a"}}}, nil},
+	// Found by FuzzMediaType.
+	{"fuzz: star without a name", "a/b;*0=x; c=d", MediaType{Type: "a", Subtype: "b", Params: []Param{{"c", "d"}}}, ErrBadParameter},
+	{"fuzz: bad section number", "a/b; n*01=x; n*+1=y", MediaType{Type: "a", Subtype: "b"}, ErrBadParameter},
 	{"missing subtype", "text", MediaType{}, ErrBadContentType},
 	{"empty", "", MediaType{}, ErrBadContentType},
 	{"unquoted special", "text/plain; name=a/b.txt; charset=x", MediaType{Type: "text", Subtype: "plain", Params: []Param{{"name", "a/b.txt"}, {"charset", "x"}}}, ErrBadParameter},
@@ -85,7 +88,9 @@ func TestMediaTypeVsStdlib(t *testing.T) {
 	}
 	for _, tt := range mediaTypeTests {
 		mt, params, err := stdmime.ParseMediaType(tt.in)
-		if err != nil || strings.Contains(tt.in, "=?") || stdlibDiffers[tt.name] != "" {
+		// Inputs where we report a defect are not compared: the standard
+		// library either rejects them or ignores the defect.
+		if err != nil || tt.wantErr != nil || strings.Contains(tt.in, "=?") || stdlibDiffers[tt.name] != "" {
 			continue
 		}
 		got, err := ParseMediaType(tt.in)
@@ -126,6 +131,8 @@ func TestFormatParams(t *testing.T) {
 		{MediaType{Type: "multipart", Subtype: "mixed", Params: []Param{{"boundary", "a b:c"}}}, `multipart/mixed; boundary="a b:c"`},
 		{MediaType{Type: "application", Subtype: "pdf", Params: []Param{{"name", "café.pdf"}}}, "application/pdf; name*=utf-8''caf%C3%A9.pdf"},
 		{MediaType{Type: "application", Subtype: "pdf", Params: []Param{{"name", `a"b\c`}}}, `application/pdf; name="a\"b\\c"`},
+		// Found by FuzzMediaType: a value that looks like an encoded word.
+		{MediaType{Type: "a", Subtype: "b", Params: []Param{{"n", "=?utf-8?q?x?="}}}, "a/b; n*=utf-8''%3D%3Futf-8%3Fq%3Fx%3F%3D"},
 		{MediaType{Type: "image", Subtype: "jpeg", Params: []Param{{"name", strings.Repeat("é", 40) + ".jpg"}}},
 			"image/jpeg; name*0*=utf-8''%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9; " +
 				"name*1*=%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9; " +

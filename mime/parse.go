@@ -318,7 +318,25 @@ func (st *parseState) parseEntity(p *Part, stack []string, depth int, inDigest b
 		end = st.skipBody(stack)
 	}
 	st.finishBody(p, end, bodyLines)
+	// A nested entity may have taken the line break that belongs to the
+	// delimiter ending both (as its blank line): keep it inside p.
+	if last := p.lastChild(); last != nil {
+		if e := last.Offset + last.Size(); e > p.BodyOffset+p.BodySize {
+			p.BodySize = e - p.BodyOffset
+		}
+	}
 	return end
+}
+
+// lastChild returns the encapsulated message or the last part, if any.
+func (p *Part) lastChild() *Part {
+	if p.Message != nil {
+		return p.Message
+	}
+	if n := len(p.Parts); n > 0 {
+		return p.Parts[n-1]
+	}
+	return nil
 }
 
 // finishBody sets the body size and line count from the ending delimiter.
@@ -405,6 +423,9 @@ func (st *parseState) parseMultipart(p *Part, stack []string, depth int) *delim 
 	case d.level != own:
 		st.problem(p, d.off, ErrNoCloseDelimiter)
 		p.Epilogue = Span{d.bodyEnd(p.BodyOffset), 0}
+		if last := p.lastChild(); last != nil {
+			p.Epilogue.Offset = max(p.Epilogue.Offset, last.Offset+last.Size())
+		}
 		return d
 	}
 	// Epilogue: from after the close delimiter line to the end.
