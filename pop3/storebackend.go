@@ -3,6 +3,7 @@ package pop3
 import (
 	"context"
 	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -145,4 +146,12 @@ func (d *storeDrop) Commit(ctx context.Context, deleted, retrieved []int) error 
 func (d *storeDrop) Close() error {
 	d.once.Do(func() { d.b.unlock(d.user) })
 	return nil
+}
+
+// NewStoreServer returns a Server that serves the INBOX folders of store to
+// the users in passwords (name to password), offering STLS when tlsConfig is
+// not nil. It is the one line a mail server program needs; set Addr,
+// Hostname or Logger on the result as wanted, then Serve.
+func NewStoreServer(store *mailstore.Store, passwords map[string]string, tlsConfig *tls.Config) *Server {
+	return &Server{Backend: NewStoreBackend(store, passwords), TLSConfig: tlsConfig}
 }
