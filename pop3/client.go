@@ -44,7 +44,7 @@ type Client struct {
 	w        *textwire.Writer
 	greeting Status
 	body     atomic.Pointer[bodyReader] // open RETR/TOP body, drained before the next command
-	err      error       // sticky: the connection is unusable
+	err      error                      // sticky: the connection is unusable
 	isTLS    bool
 }
 
