@@ -6,6 +6,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"io"
+	"log/slog"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -285,4 +287,32 @@ func TestClientContextCancel(t *testing.T) {
 	if err := c.Noop(context.Background()); err == nil {
 		t.Error("session usable after a cancelled command")
 	}
+}
+
+func TestImplicitTLS(t *testing.T) {
+	ctx := context.Background()
+	cfg, pool, _, _ := testTLSConfig(t)
+	srv := &Server{Backend: lessonBackend(), TLSConfig: cfg, Logger: slog.New(slog.DiscardHandler)}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(tls.NewListener(l, cfg))
+	defer srv.Close()
+	c, err := DialTLS(ctx, l.Addr().String(), &tls.Config{RootCAs: pool, ServerName: "localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	caps, err := c.Capa(ctx)
+	if err != nil || caps.Has("STLS") || !caps.Has("USER") {
+		t.Errorf("Capa over POP3S = %v, %v; want USER and no STLS", caps, err)
+	}
+	if err := c.Login(ctx, "bob", "hungry"); err != nil {
+		t.Fatal(err)
+	}
+	if !c.TLS() {
+		t.Error("TLS() = false over POP3S")
+	}
+	c.Quit(ctx)
 }

@@ -354,8 +354,9 @@ func (c *conn) loggedIn(ctx context.Context, user string, drop Maildrop, err err
 	var pe *Error
 	if err != nil && errors.As(err, &pe) && pe.Code == CodeAuth {
 		c.failures++
+		factor := max(c.failures, c.srv.throttle.fail(remoteIP(c.sc.RemoteAddr()), time.Now()))
 		if d := c.srv.failedDelay(); d > 0 {
-			t := time.NewTimer(d * time.Duration(c.failures))
+			t := time.NewTimer(d * time.Duration(factor))
 			select {
 			case <-t.C:
 			case <-ctx.Done():
@@ -376,6 +377,7 @@ func (c *conn) loggedIn(ctx context.Context, user string, drop Maildrop, err err
 		}
 		return err
 	}
+	c.srv.throttle.succeed(remoteIP(c.sc.RemoteAddr()))
 	if !c.srv.checkLoginDelay(user, time.Now()) {
 		drop.Close()
 		return ErrLoginDelay

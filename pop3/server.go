@@ -68,7 +68,8 @@ type Server struct {
 	LoginDelay time.Duration
 
 	// FailedLoginDelay is the pause before the reply to a failed login,
-	// times the number of failures on the connection so far. Zero means
+	// times the number of recent failures from the same IP address or on
+	// the same connection, whichever is larger (at most 16). Zero means
 	// DefaultFailedLoginDelay; negative means no pause.
 	FailedLoginDelay time.Duration
 
@@ -89,6 +90,7 @@ type Server struct {
 	initOnce sync.Once
 	sock     *sockets.Server
 	seq      atomic.Uint64 // makes APOP timestamps unique
+	throttle throttle      // failed logins per remote address
 
 	mu        sync.Mutex
 	lastLogin map[string]time.Time // user -> last successful login, for LoginDelay

@@ -2,6 +2,7 @@ package pop3
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -86,4 +87,55 @@ func TestStoreBackend(t *testing.T) {
 		C: QUIT
 		S: +OK POP3 server signing off
 	`, v))
+}
+
+func TestStoreBackendDroppedConnection(t *testing.T) {
+	ctx := context.Background()
+	store, err := mailstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Deliver(ctx, "bob", mailstore.Inbox, strings.NewReader(lessonMessage(1, 498)))
+	addr := startServer(t, NewStoreServer(store, map[string]string{"bob": "hungry"}, nil))
+	c := wiretest.Dial(t, addr)
+	wiretest.Run(t, c, `
+		S~ \+OK .*
+		C: USER bob
+		S: +OK
+		C: PASS hungry
+		S: +OK user successfully logged on
+		C: RETR 1
+		S: +OK 498 octets
+	`+serverLines(lessonMessage(1, 498))+`
+		S: .
+		C: DELE 1
+		S: +OK message 1 deleted
+	`)
+	c.Close()
+	// Log in again (retrying while the server has not yet seen the drop):
+	// the message is still there, unflagged.
+	for {
+		cl, err := Dial(ctx, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = cl.Login(ctx, "bob", "hungry")
+		if err == nil {
+			n, _, _ := cl.Stat(ctx)
+			cl.Quit(ctx)
+			if n != 1 {
+				t.Errorf("after a dropped session: %d messages, want 1", n)
+			}
+			break
+		}
+		cl.Close()
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Code != CodeInUse {
+			t.Fatal(err)
+		}
+	}
+	m, _ := store.Message(ctx, "bob", mailstore.Inbox, 1)
+	if len(m.Flags) != 0 {
+		t.Errorf("flags after a dropped session = %v, want none", m.Flags)
+	}
 }
