@@ -33,8 +33,8 @@ func ParseCommand(line []byte) (Command, error) {
 	if len(kw) < 3 || len(kw) > 4 {
 		return Command{}, newSyntaxError(line, "unknown command", ErrUnknownCommand)
 	}
-	verb := Verb(bytes.ToUpper(kw))
-	min, max, known := verb.arity()
+	verb, known := lookupVerb(kw)
+	min, max, _ := verb.arity()
 	if !known {
 		return Command{}, newSyntaxError(line, "unknown command", ErrUnknownCommand)
 	}
@@ -78,6 +78,23 @@ func ParseCommand(line []byte) (Command, error) {
 		}
 	}
 	return cmd, nil
+}
+
+// lookupVerb maps a keyword of 3 or 4 letters, in any case, to its Verb
+// without allocating.
+func lookupVerb(kw []byte) (Verb, bool) {
+	var up [4]byte
+	n := copy(up[:], kw)
+	for i := range n {
+		if 'a' <= up[i] && up[i] <= 'z' {
+			up[i] -= 'a' - 'A'
+		}
+	}
+	switch v := Verb(up[:n]); v {
+	case USER, PASS, APOP, AUTH, STLS, CAPA, QUIT, STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL:
+		return v, true
+	}
+	return "", false
 }
 
 // parseNumber parses a decimal number of at most maxNumberDigits digits,

@@ -25,6 +25,11 @@ import (
 // startServer serves srv on a free loopback port until the test ends.
 func startServer(t *testing.T, srv *Server) string {
 	t.Helper()
+	return startServerB(t, srv)
+}
+
+func startServerB(t testing.TB, srv *Server) string {
+	t.Helper()
 	if srv.Logger == nil {
 		srv.Logger = slog.New(slog.DiscardHandler)
 	}
