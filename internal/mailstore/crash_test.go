@@ -2,8 +2,10 @@ package mailstore
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -182,5 +184,30 @@ func TestReloadKeepsEverything(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s after reopen mismatch (-want +got):\n%s", f, diff)
 		}
+	}
+}
+
+func TestUIDsExhausted(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	deliver(t, s, "bob", Inbox, "one")
+	f, _ := s.folder("bob", Inbox)
+	f.mu.Lock()
+	f.uidNext = maxUID + 1
+	old := f.uidValidity
+	f.writeIndex()
+	f.mu.Unlock()
+	if _, err := s.Deliver(ctx, "bob", Inbox, strings.NewReader("two")); !errors.Is(err, ErrUIDsExhausted) {
+		t.Fatalf("Deliver with no UIDs left = %v", err)
+	}
+	// A message dropped in by hand forces the renumbering on the next load.
+	writeFile(t, filepath.Join(inboxDir(s, "bob"), newDir, "dropped"), "two")
+	s2 := reopen(t, s)
+	snap, _ := s2.List(ctx, "bob", Inbox)
+	if snap.UIDValidity == old || snap.UIDNext != 3 || len(snap.Messages) != 2 {
+		t.Fatalf("after renumbering: %+v", snap)
+	}
+	if body(t, s2, "bob", Inbox, 1) != "one" || body(t, s2, "bob", Inbox, 2) != "two" {
+		t.Error("bodies wrong after renumbering")
 	}
 }

@@ -49,6 +49,13 @@
 // passes [WithOrigin] in the context of its own operations to avoid hearing
 // its own changes back.
 //
+// # Cost of a change
+//
+// Every change to a folder (delivery, flags, expunge, copy) rewrites that
+// folder's index, which lists all its messages, and fsyncs it. Operations
+// take slices of UIDs so that one IMAP command is one rewrite: pass all the
+// UIDs of a STORE or an EXPUNGE in one call rather than one call each.
+//
 // # Concurrency
 //
 // A [Store] is safe for concurrent use. Each folder has its own lock and no

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -184,7 +185,7 @@ func loadFolder(name, path string, sync bool, newValidity func() (uint32, error)
 				continue
 			}
 			n, err := strconv.ParseUint(e.Name(), 10, 32)
-			if err != nil || n == 0 || strconv.FormatUint(n, 10) != e.Name() {
+			if err != nil || n == 0 || n > maxUID || strconv.FormatUint(n, 10) != e.Name() {
 				foreign = append(foreign, filepath.Join(d, e.Name()))
 				continue
 			}
@@ -232,6 +233,11 @@ func loadFolder(name, path string, sync bool, newValidity func() (uint32, error)
 		if err != nil {
 			return nil, err
 		}
+		if f.uidNext > maxUID {
+			if err := f.renumber(newValidity); err != nil {
+				return nil, err
+			}
+		}
 		uid := f.uidNext
 		d := filepath.Dir(rel)
 		if err := os.Rename(src, filepath.Join(path, d, strconv.FormatUint(uint64(uid), 10))); err != nil {
@@ -252,6 +258,29 @@ func loadFolder(name, path string, sync bool, newValidity func() (uint32, error)
 		}
 	}
 	return f, nil
+}
+
+// maxUID is the largest UID handed out, so that UIDNEXT always fits in 32
+// bits (RFC 9051 2.3.1.1: nz-number).
+const maxUID = math.MaxUint32 - 1
+
+// renumber gives the folder a new UIDVALIDITY and the UIDs 1 to n, as a
+// server must when UIDs run out. Files are renamed in ascending order, which
+// never overwrites one: the i-th smallest UID is at least i.
+func (f *folder) renumber(newValidity func() (uint32, error)) error {
+	v, err := newValidity()
+	if err != nil {
+		return err
+	}
+	for i := range f.msgs {
+		old := f.file(&f.msgs[i])
+		f.msgs[i].UID = uint32(i + 1)
+		if err := os.Rename(old, f.file(&f.msgs[i])); err != nil {
+			return err
+		}
+	}
+	f.uidValidity, f.uidNext = v, uint32(len(f.msgs)+1)
+	return nil
 }
 
 func cmpUID(a, b uint32) int {

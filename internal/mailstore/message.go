@@ -15,6 +15,10 @@ import (
 // ErrTooManyFlags means a message would carry more than [MaxFlags] flags.
 var ErrTooManyFlags = errors.New("mailstore: too many flags on one message")
 
+// ErrUIDsExhausted means a folder has handed out its last UID (4294967294);
+// it is renumbered with a new UIDVALIDITY the next time it is loaded.
+var ErrUIDsExhausted = errors.New("mailstore: folder has no UIDs left")
+
 // AppendOptions are the optional attributes of a message given to
 // [Store.Append] (IMAP APPEND's flag list and date-time).
 type AppendOptions struct {
@@ -98,6 +102,10 @@ func (s *Store) Append(ctx context.Context, userName, folderName string, r io.Re
 	if f.gone {
 		os.Remove(tmp)
 		return Message{}, ErrNoFolder
+	}
+	if f.uidNext > maxUID {
+		os.Remove(tmp)
+		return Message{}, ErrUIDsExhausted
 	}
 	rec := record{Message: Message{UID: f.uidNext, Flags: flags, InternalDate: date, Size: size}, dir: dir}
 	if err := os.Rename(tmp, f.file(&rec)); err != nil {
@@ -387,6 +395,9 @@ func (s *Store) Copy(ctx context.Context, userName, src string, uids []uint32, d
 	}
 	res := CopyResult{UIDValidity: df.uidValidity}
 	var evs []Event
+	if df.uidNext+uint32(len(tmps)) > maxUID+1 || df.uidNext+uint32(len(tmps)) < df.uidNext {
+		return CopyResult{}, ErrUIDsExhausted
+	}
 	for i, t := range tmps {
 		rec := srcs[i]
 		rec.UID, rec.dir = df.uidNext, curDir
