@@ -17,5 +17,6 @@ type chapter struct {
 // chapters lists the tour in the order a networking course teaches it.
 var chapters = []chapter{
 	{"echo", "sockets: the uppercase server over UDP and over TCP", runEcho},
+	{"pop3", "POP3: download and delete, download and keep", runPOP3},
 	{"dns", "DNS: root, TLD and authoritative servers; iterated and recursive queries; caching; dynamic update", runDNS},
 }
