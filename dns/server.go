@@ -314,6 +314,8 @@ func (s *Server) serveConn(ctx context.Context, c *sockets.Conn) {
 func (s *Server) serveMsg(ctx context.Context, w *respWriter, b []byte) {
 	req := new(Msg)
 	w.req = req
+	// A TCP connection carries many requests: forget the last one's signature.
+	w.tsigKey, w.reqMAC, w.tsigErr, w.signed = nil, nil, 0, false
 	if err := req.Unpack(b); err != nil {
 		if len(b) < headerLen || b[2]&0x80 != 0 {
 			return // no header to answer, or a stray reply

@@ -487,3 +487,43 @@ func TestEDNSFallback(t *testing.T) {
 		t.Errorf("after fallback: %v", m)
 	}
 }
+
+// TestTCPSeveralQueries: one TCP connection carries several length-prefixed
+// queries (RFC 7766 section 6.2.1), and an idle connection is closed by the server.
+func TestTCPSeveralQueries(t *testing.T) {
+	srv := &Server{Handler: newExampleZone(t), IdleTimeout: 100 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)}
+	addr := startServerWith(t, srv, "127.0.0.1:0")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	names := []string{"www.example.test.", "ns1.example.test.", "mx1.example.test."}
+	// Send all three before reading any reply.
+	for i, n := range names {
+		q := new(Msg).SetQuestion(MustName(n), TypeA)
+		q.ID = uint16(100 + i)
+		b, _ := q.AppendPack([]byte{0, 0})
+		b[0], b[1] = byte((len(b)-2)>>8), byte(len(b)-2)
+		if _, err := conn.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, n := range names {
+		var m Msg
+		if _, err := readTCPMsg(conn, &m, nil); err != nil {
+			t.Fatal(err)
+		}
+		if m.ID != uint16(100+i) || !m.Question[0].Name.Equal(MustName(n)) || len(m.Answer) == 0 {
+			t.Errorf("reply %d: id %d question %v answers %d", i, m.ID, m.Question, len(m.Answer))
+		}
+	}
+	// Then silence: the server closes the connection after IdleTimeout.
+	var one [1]byte
+	if _, err := conn.Read(one[:]); err == nil {
+		t.Error("idle connection still open")
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Error("server did not close the idle connection within 10 s")
+	}
+}
