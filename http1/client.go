@@ -125,7 +125,11 @@ func (c *Client) Do(req *Request) (*Response, error) {
 		if c.Jar != nil {
 			if cs := c.Jar.Cookies(u); len(cs) > 0 {
 				send = shallowWithHeader(req)
-				send.Header.Add("Cookie", CookieHeader(cs))
+				ck := CookieHeader(cs)
+				if old := send.Header.Get("Cookie"); old != "" {
+					ck = old + "; " + ck // one Cookie field only (RFC 6265, 5.4)
+				}
+				send.Header.Set("Cookie", ck)
 			}
 		}
 		resp, err := c.RoundTrip(send)

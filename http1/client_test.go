@@ -356,3 +356,77 @@ func TestOurClientOurServer(t *testing.T) {
 		t.Errorf("100-continue to our server = %q", got)
 	}
 }
+
+// TestClientHTTPSThroughConnectProxy: an https URL through a proxy uses a
+// CONNECT tunnel; the proxy here is this package's Server with Hijack.
+func TestClientHTTPSThroughConnectProxy(t *testing.T) {
+	origin := httptest.NewTLSServer(refMux())
+	defer origin.Close()
+	pool := origin.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	var tunnels atomic.Int32
+	proxyAddr := startServer(t, &Server{Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
+		if r.Method != MethodConnect {
+			Error(w, "CONNECT only", StatusMethodNotAllowed)
+			return
+		}
+		up, err := net.Dial("tcp", r.Target)
+		if err != nil {
+			Error(w, "502 bad gateway", StatusBadGateway)
+			return
+		}
+		conn, brw, err := w.(Hijacker).Hijack()
+		if err != nil {
+			up.Close()
+			return
+		}
+		tunnels.Add(1)
+		brw.WriteString("HTTP/1.1 200 Connection Established\r\n\r\n")
+		brw.Flush()
+		go func() { io.Copy(up, brw); up.Close() }()
+		io.Copy(conn, up)
+		conn.Close()
+	})})
+	pu, _ := url.Parse("http://" + proxyAddr)
+	c := &Client{Proxy: ProxyURL(pu), TLSConfig: &tls.Config{RootCAs: pool}}
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(t.Context(), origin.URL+"/echo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readBody(t, resp); got != `GET /echo "" te=[]` || tunnels.Load() != 1 {
+		t.Errorf("through the tunnel: %q, tunnels %d", got, tunnels.Load())
+	}
+}
+
+// trackingReader records whether anything read it.
+type trackingReader struct {
+	r    io.Reader
+	read atomic.Bool
+}
+
+func (t *trackingReader) Read(p []byte) (int, error) {
+	t.read.Store(true)
+	return t.r.Read(p)
+}
+
+// TestClientExpectRefused: a server that answers before asking for the
+// content with 100 (Continue) never receives it.
+func TestClientExpectRefused(t *testing.T) {
+	addr := startServer(t, &Server{Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
+		Error(w, "401 unauthorized", StatusUnauthorized) // without reading the body
+	})})
+	body := &trackingReader{r: strings.NewReader(strings.Repeat("big upload ", 1000))}
+	req, _ := NewRequest(t.Context(), MethodPut, "http://"+addr+"/up", body)
+	req.ContentLength = 11000
+	req.Header.Set("Expect", "100-continue")
+	c := &Client{}
+	defer c.CloseIdleConnections()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if resp.Status != StatusUnauthorized || body.read.Load() {
+		t.Errorf("status %v, body sent: %v", resp.Status, body.read.Load())
+	}
+}

@@ -42,7 +42,7 @@ type ClientConn struct {
 
 	pending  atomic.Int32 // sent, not yet fully received
 	reused   bool         // has carried a response before (set by the pool)
-	closeReq bool         // a request or response said "Connection: close"
+	closeReq atomic.Bool  // a request or response said "Connection: close"
 
 	key    string    // pool key
 	idleAt time.Time // when it went back to the pool
@@ -125,7 +125,7 @@ func (cc *ClientConn) send(ctx context.Context, req *Request, flush bool) error 
 	defer stop()
 	cc.pending.Add(1)
 	if req.Close {
-		cc.closeReq = true
+		cc.closeReq.Store(true)
 	}
 	if err := req.write(cc.bw); err != nil {
 		cc.broken.Store(true)
@@ -189,7 +189,7 @@ func (cc *ClientConn) Receive(ctx context.Context, method Method) (*Response, er
 		}
 	}
 	if resp.Close {
-		cc.closeReq = true
+		cc.closeReq.Store(true)
 	}
 	if resp.Body == NoBody {
 		cc.finish(stop())
@@ -210,7 +210,7 @@ func (cc *ClientConn) finish(watchOK bool) {
 
 // reusable reports whether the connection can carry another request.
 func (cc *ClientConn) reusable() bool {
-	return !cc.broken.Load() && !cc.closeReq && cc.pending.Load() == 0
+	return !cc.broken.Load() && !cc.closeReq.Load() && cc.pending.Load() == 0
 }
 
 // RoundTrip sends req and returns its response; with
@@ -268,7 +268,7 @@ func (cc *ClientConn) roundTripExpect(ctx context.Context, req *Request) (*Respo
 			}
 		} else {
 			sendBody = false
-			cc.closeReq = true // the server may still expect the content
+			cc.closeReq.Store(true) // the server may still expect the content
 		}
 	} else if !errors.Is(perr, os.ErrDeadlineExceeded) {
 		stop()
@@ -306,15 +306,20 @@ type clientBody struct {
 	body   *bodyReader
 	stop   func() bool
 	onDone func(reusable bool) // set by Client: return to the pool
-	done   bool
+	done   bool                // released: later Reads fail
+	eof    bool                // the content ended: later Reads return io.EOF
 }
 
 func (b *clientBody) Read(p []byte) (int, error) {
+	if b.eof {
+		return 0, io.EOF
+	}
 	if b.done {
 		return 0, ErrBodyClosed
 	}
 	n, err := b.body.Read(p)
 	if err == io.EOF {
+		b.eof = true
 		b.release()
 	} else if err != nil {
 		b.cc.broken.Store(true)
@@ -342,7 +347,7 @@ func (b *clientBody) release() {
 	}
 	b.done = true
 	if b.body.mode == modeUntilEOF {
-		b.cc.closeReq = true
+		b.cc.closeReq.Store(true)
 	}
 	b.cc.finish(b.stop())
 	if b.onDone != nil {

@@ -11,6 +11,7 @@ type StatusError struct {
 	Msg    string // what went wrong, without the "http1: " prefix
 }
 
+// Error returns "http1: " and the message.
 func (e *StatusError) Error() string { return "http1: " + e.Msg }
 
 // Errors of the message syntax and framing (RFC 9112). Each one is the
@@ -52,6 +53,7 @@ type SyntaxError struct {
 // maxErrorText caps the input quoted in a SyntaxError.
 const maxErrorText = 80
 
+// Error returns the sentinel's text and the quoted input.
 func (e *SyntaxError) Error() string {
 	t := e.Text
 	if len(t) > maxErrorText {

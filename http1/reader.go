@@ -103,6 +103,10 @@ func (r *Reader) ReadRequest(req *Request) error {
 	if err != nil {
 		return err
 	}
+	if cap(req.Header.fields) == 0 {
+		// One allocation of the right size for a fresh Request.
+		req.Header.fields = make([]Field, 0, min(bytes.Count(head, newline), r.Limits.maxHeaderFields()))
+	}
 	if err := ParseRequestHead(head, req, r.Limits); err != nil {
 		return err
 	}
@@ -133,6 +137,9 @@ func (r *Reader) ReadResponse(resp *Response, method Method) error {
 	resp.arena = head
 	if err != nil {
 		return err
+	}
+	if cap(resp.Header.fields) == 0 {
+		resp.Header.fields = make([]Field, 0, min(bytes.Count(head, newline), r.Limits.maxHeaderFields()))
 	}
 	if err := ParseResponseHead(head, resp, r.Limits); err != nil {
 		return err
@@ -231,7 +238,10 @@ func (r *Reader) fastHead(dst []byte, lim Limits) ([]byte, bool, error) {
 	return dst, true, nil
 }
 
-var headEnd = []byte("\r\n\r\n")
+var (
+	headEnd = []byte("\r\n\r\n")
+	newline = []byte("\n")
+)
 
 // readLine appends one line with its line end to dst, failing with tooLong
 // once more than limit bytes would be kept. At a clean EOF it returns

@@ -387,3 +387,30 @@ func TestServerWithCurl(t *testing.T) {
 		t.Errorf("curl HEAD = %q", got)
 	}
 }
+
+// TestServerWithPythonHTTPClient drives the server with Python's standard
+// http.client over one persistent connection.
+func TestServerWithPythonHTTPClient(t *testing.T) {
+	python := requirePeer(t, "python3")
+	addr := startServer(t, &Server{Handler: echoHandler()})
+	host, port, _ := net.SplitHostPort(addr)
+	script := `
+import http.client, sys
+c = http.client.HTTPConnection(sys.argv[1], int(sys.argv[2]), timeout=10)
+c.request("GET", "/one")
+r = c.getresponse(); print(r.status, r.read().decode())
+c.request("POST", "/two", body=b"form=data", headers={"Content-Type": "application/x-www-form-urlencoded"})
+r = c.getresponse(); print(r.status, r.read().decode())
+c.request("GET", "/trailer")
+r = c.getresponse(); print(r.status, r.read().decode(), r.getheader("Transfer-Encoding"))
+c.close()
+`
+	out, err := exec.CommandContext(t.Context(), python, "-c", script, host, port).CombinedOutput()
+	if err != nil {
+		t.Fatalf("python: %v\n%s", err, out)
+	}
+	want := "200 GET /one 0 \n200 POST /two 9 form=data\n200 data chunked\n"
+	if string(out) != want {
+		t.Errorf("python http.client got:\n%s\nwant:\n%s", out, want)
+	}
+}
