@@ -49,7 +49,8 @@ type PeerInfo struct {
 }
 
 // An Event is one thing that happened in a torrent. Events are delivered
-// synchronously to [Client.OnEvent]; the callback must not block.
+// synchronously to [Client.OnEvent] while the torrent is locked: the
+// callback must return quickly and must not call methods of the Torrent.
 type Event struct {
 	Type     EventType
 	InfoHash InfoHash

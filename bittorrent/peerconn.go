@@ -40,6 +40,7 @@ type peerConn struct {
 
 	// Guarded by t.mu.
 	closed         bool
+	closing        bool // flush queued messages, then close
 	err            error
 	amChoking      bool
 	amInterested   bool
@@ -95,6 +96,16 @@ func (pc *peerConn) closeLocked(err error) {
 	pc.cond.Broadcast()
 }
 
+// flushThenClose lets the writer send what is queued (a REJECT, say) and
+// then closes. Called with t.mu held.
+func (pc *peerConn) flushThenClose(err error) {
+	if pc.closed || pc.closing {
+		return
+	}
+	pc.closing, pc.err = true, err
+	pc.cond.Broadcast()
+}
+
 // setChoking chokes or unchokes the peer. Called with t.mu held.
 func (pc *peerConn) setChoking(choke bool) {
 	if pc.amChoking == choke {
@@ -142,10 +153,15 @@ func (t *Torrent) runPeer(ctx context.Context, conn net.Conn, addr netip.AddrPor
 	}()
 	err := pc.readLoop()
 	t.mu.Lock()
+	if !pc.closing {
+		pc.closeLocked(err)
+	}
+	t.mu.Unlock()
+	<-done
+	t.mu.Lock()
 	pc.closeLocked(err)
 	t.unregister(pc)
 	t.mu.Unlock()
-	<-done
 }
 
 // register adds pc, refusing ourselves, banned peers, duplicates and
@@ -247,6 +263,18 @@ func (t *Torrent) ban(pc *peerConn, err error) {
 	pc.closeLocked(err)
 }
 
+// banFlush bans pc but lets queued messages go out first. Called with
+// t.mu held.
+func (t *Torrent) banFlush(pc *peerConn, err error) {
+	t.bannedIDs[pc.id] = true
+	t.banned[pc.listenAddr()] = true
+	t.emit(Event{Type: EventPeerBanned, Peer: pc.peerInfo(), Err: err})
+	pc.flushThenClose(err)
+}
+
+// finalFlushTimeout bounds the last write before closing a misbehaving peer.
+const finalFlushTimeout = 5 * time.Second
+
 // writeLoop sends queued messages and requested blocks.
 func (pc *peerConn) writeLoop() {
 	t := pc.t
@@ -255,10 +283,24 @@ func (pc *peerConn) writeLoop() {
 	const maxBlocksPerWrite = 8
 	for {
 		t.mu.Lock()
-		for !pc.closed && len(pc.out) == 0 && (pc.amChoking || len(pc.peerReqs) == 0) {
+		for !pc.closed && !pc.closing && len(pc.out) == 0 && (pc.amChoking || len(pc.peerReqs) == 0) {
 			pc.cond.Wait()
 		}
 		if pc.closed {
+			t.mu.Unlock()
+			return
+		}
+		if pc.closing {
+			buf = buf[:0]
+			for _, m := range pc.out {
+				buf = AppendMessage(buf, m)
+			}
+			pc.out = nil
+			t.mu.Unlock()
+			_ = pc.conn.SetWriteDeadline(time.Now().Add(finalFlushTimeout))
+			_, _ = pc.conn.Write(buf)
+			t.mu.Lock()
+			pc.closeLocked(pc.err)
 			t.mu.Unlock()
 			return
 		}
@@ -353,9 +395,9 @@ func (pc *peerConn) readLoop() error {
 		err = pc.handle(m)
 		if err != nil {
 			if errors.Is(err, ErrProtocol) || errors.Is(err, ErrBadMessage) {
-				t.ban(pc, err)
+				t.banFlush(pc, err)
 			}
-			pc.closeLocked(err)
+			pc.flushThenClose(err)
 		}
 		closed := pc.closed
 		t.mu.Unlock()

@@ -105,3 +105,87 @@ func TestSwarmOneSeederTwoLeechers(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestSwarmMagnetThroughTracker fetches the info dictionary with
+// ut_metadata from a seeder found through an HTTP tracker (BEP 9), then
+// the data, with peers also learning of each other through PEX.
+func TestSwarmMagnetThroughTracker(t *testing.T) {
+	announce := startHTTPTracker(t, &Tracker{Interval: time.Second})
+	seedDir, mi, data := testTorrent(t, 300<<10, 32<<10, []string{announce})
+	seeder := fastClient(t, nil)
+	if _, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ParseMagnet(mi.Magnet().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	leecher := fastClient(t, nil)
+	tor, err := leecher.Add(context.Background(), TorrentSpec{Magnet: &m, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-tor.GotInfo():
+	case <-time.After(20 * time.Second):
+		t.Fatal("no metadata")
+	}
+	if string(tor.InfoBytes()) != string(mi.InfoBytes) {
+		t.Fatal("metadata differs from the seeder's info dictionary")
+	}
+	waitDone(t, tor, 30*time.Second)
+	checkFile(t, filepath.Join(dir, "payload.bin"), data)
+}
+
+// TestSwarmChurn has leechers leave mid-download and new ones join (one of
+// them resuming a departed leecher's directory); every leecher still
+// present completes with verified data.
+func TestSwarmChurn(t *testing.T) {
+	tr := &Tracker{Interval: time.Second}
+	udp := startUDPTracker(t, tr, "127.0.0.1:0")
+	announce := startHTTPTracker(t, tr)
+	seedDir, mi, data := testTorrent(t, 1<<20, 32<<10, []string{announce, "udp://" + udp})
+	seeder := fastClient(t, func(c *Client) { c.UploadRate = 256 << 10 })
+	if _, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir}); err != nil {
+		t.Fatal(err)
+	}
+	type leecher struct {
+		c   *Client
+		tor *Torrent
+		dir string
+	}
+	start := func(dir string) leecher {
+		if dir == "" {
+			dir = t.TempDir()
+		}
+		c := fastClient(t, func(c *Client) { c.PeerUploadRate = 512 << 10 })
+		tor, err := c.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return leecher{c, tor, dir}
+	}
+	first := []leecher{start(""), start(""), start(""), start("")}
+	// Wait until the first two leechers hold a few pieces, then they leave.
+	deadline := time.Now().Add(20 * time.Second)
+	for first[0].tor.Stats().PiecesDone < 4 || first[1].tor.Stats().PiecesDone < 4 {
+		if time.Now().After(deadline) {
+			t.Fatal("leechers made no progress")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if first[0].tor.Stats().Complete {
+		t.Fatal("leecher completed before it could leave mid-download")
+	}
+	first[0].c.Close()
+	first[1].c.Close()
+	joined := []leecher{start(""), start(first[0].dir)}
+	if got := joined[1].tor.Stats().PiecesDone; got < 4 {
+		t.Errorf("resumed leecher found %d verified pieces, want >= 4", got)
+	}
+	for _, l := range append(first[2:], joined...) {
+		waitDone(t, l.tor, 60*time.Second)
+		checkFile(t, filepath.Join(l.dir, "payload.bin"), data)
+	}
+}
