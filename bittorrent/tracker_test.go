@@ -48,7 +48,9 @@ func TestTrackerRegistry(t *testing.T) {
 	now := time.Unix(1_000_000, 0)
 	tr := &Tracker{Interval: time.Minute, PeerTTL: 90 * time.Second, MaxNumWant: 3, Now: func() time.Time { return now }}
 	ih := InfoHash{9}
-	src := func(i int) netip.AddrPort { return netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), 9999) }
+	src := func(i int) netip.AddrPort {
+		return netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), 9999)
+	}
 	for i := 1; i <= 5; i++ {
 		req := AnnounceRequest{InfoHash: ih, PeerID: PeerID{byte(i)}, Port: uint16(6880 + i), Left: int64(i % 2), Event: EventStarted}
 		if _, err := tr.Announce(req, src(i)); err != nil {
