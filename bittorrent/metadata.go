@@ -60,6 +60,7 @@ func (pc *peerConn) onExtended(m Message) error {
 			return err
 		}
 		t.addCandidates(added)
+		t.connectMore()
 	}
 	return nil
 }

@@ -225,6 +225,7 @@ func (t *Torrent) AddPeers(addrs ...netip.AddrPort) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.addCandidates(addrs)
+	t.connectMore()
 }
 
 func (t *Torrent) addCandidates(addrs []netip.AddrPort) {
@@ -524,6 +525,7 @@ func (t *Torrent) announceLoop(src PeerSource) {
 			event = EventNone
 			t.mu.Lock()
 			t.addCandidates(resp.Peers)
+			t.connectMore()
 			t.mu.Unlock()
 			wait = max(resp.Interval, resp.MinInterval, minWait)
 			t.emit(Event{Type: EventAnnounce, Peers: len(resp.Peers)})
