@@ -280,7 +280,7 @@ func (pc *peerConn) writeLoop() {
 	t := pc.t
 	var buf []byte
 	var reqs []block
-	const maxBlocksPerWrite = 8
+	const maxBlocksPerWrite = 16
 	for {
 		t.mu.Lock()
 		for !pc.closed && !pc.closing && len(pc.out) == 0 && (pc.amChoking || len(pc.peerReqs) == 0) {
@@ -572,12 +572,15 @@ func (pc *peerConn) onPiece(m Message) error {
 			}
 		}
 	}
-	if complete {
+	if complete && !t.stopped {
+		// Hash in another goroutine so this connection keeps receiving.
 		i := int(bl.piece)
 		data := t.pk.partial[i].data
-		t.mu.Unlock()
-		t.verifyPiece(i, data)
-		t.mu.Lock()
+		t.wg.Add(1)
+		go func() {
+			defer t.wg.Done()
+			t.verifyPiece(i, data)
+		}()
 	}
 	t.fillRequests(pc)
 	return nil
@@ -644,9 +647,6 @@ func (t *Torrent) verifyPiece(i int, data []byte) {
 	t.emit(Event{Type: EventPieceVerified, Piece: i, Sources: sources})
 	if t.pk.have.All() && !t.complete {
 		t.complete = true
-		if fs, ok := t.storage.(interface{ Sync() error }); ok {
-			_ = fs.Sync()
-		}
 		close(t.done)
 		t.emit(Event{Type: EventComplete})
 	}
@@ -677,8 +677,8 @@ func (t *Torrent) fillRequests(pc *peerConn) {
 		depth = min(depth, pc.reqq)
 	}
 	need := depth - len(pc.requests)
-	if need <= 0 {
-		return
+	if need <= 0 || (need < depth/4 && len(pc.requests) > 0) {
+		return // refill in batches: fewer, larger writes
 	}
 	now := time.Now()
 	for _, bl := range t.pk.pick(pc.has, need, func(b block) bool { _, ok := pc.requests[b]; return ok }) {

@@ -12,6 +12,9 @@ import (
 // torrent with two million pieces.
 const DefaultMaxMessageLength = 256 << 10
 
+// readBufferSize is the read buffer of a peer connection: a few blocks.
+const readBufferSize = 64 << 10
+
 // A MessageReader reads length-prefixed peer messages from a stream,
 // checking each length against MaxLength before reading the body.
 type MessageReader struct {
@@ -26,7 +29,7 @@ type MessageReader struct {
 func NewMessageReader(r io.Reader) *MessageReader {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
-		br = bufio.NewReaderSize(r, 32<<10)
+		br = bufio.NewReaderSize(r, readBufferSize)
 	}
 	return &MessageReader{R: br}
 }
