@@ -103,3 +103,87 @@ func TestInteropAriaDownloadsFromUs(t *testing.T) {
 		t.Errorf("seeder uploaded %d bytes, want at least %d", s.Uploaded, 2*len(data))
 	}
 }
+
+// TestInteropOpentracker announces our seeder and leecher to opentracker,
+// over HTTP and over UDP (BEP 15), and checks the download completes.
+func TestInteropOpentracker(t *testing.T) {
+	bin := requirePeer(t, "opentracker")
+	for _, scheme := range []string{"http", "udp"} {
+		t.Run(scheme, func(t *testing.T) {
+			port := strconv.Itoa(freePort(t))
+			var announce string
+			if scheme == "http" {
+				announce = "http://127.0.0.1:" + port + "/announce"
+			} else {
+				announce = "udp://127.0.0.1:" + port
+			}
+			seedDir, mi, data := testTorrent(t, 512<<10, 32<<10, []string{announce})
+			otDir := t.TempDir()
+			os.WriteFile(filepath.Join(otDir, "whitelist"), []byte(mi.InfoHash().String()+"\n"), 0o644)
+			cmd := exec.Command(bin, "-i", "127.0.0.1", "-p", port, "-P", port, "-d", otDir, "-w", "whitelist")
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				cmd.Process.Kill()
+				cmd.Wait()
+				if t.Failed() {
+					t.Logf("opentracker output:\n%s", out.String())
+				}
+			})
+			// Wait until opentracker answers.
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				var err error
+				ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+				req := AnnounceRequest{InfoHash: mi.InfoHash(), PeerID: PeerID{1}, Port: 1, Event: EventStopped}
+				if scheme == "http" {
+					_, err = (&HTTPTrackerClient{}).Announce(ctx, announce, req)
+				} else {
+					_, err = (&UDPTrackerClient{Timeout: 50 * time.Millisecond}).Announce(ctx, "127.0.0.1:"+port, req)
+				}
+				cancel()
+				if err == nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("opentracker not answering: %v", err)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			seeder := fastClient(t, nil)
+			if _, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir}); err != nil {
+				t.Fatal(err)
+			}
+			// Let the seeder's started announce land first.
+			for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(10 * time.Millisecond) {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				var n int
+				if scheme == "http" {
+					sc, err := (&HTTPTrackerClient{}).Scrape(ctx, announce, mi.InfoHash())
+					n = sc[mi.InfoHash()].Complete
+					_ = err
+				} else {
+					sc, err := (&UDPTrackerClient{Timeout: 50 * time.Millisecond}).Scrape(ctx, "127.0.0.1:"+port, mi.InfoHash())
+					if err == nil {
+						n = sc[0].Complete
+					}
+				}
+				cancel()
+				if n > 0 {
+					break
+				}
+			}
+			dir := t.TempDir()
+			leecher := fastClient(t, nil)
+			tor, err := leecher.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitDone(t, tor, 30*time.Second)
+			checkFile(t, filepath.Join(dir, "payload.bin"), data)
+		})
+	}
+}
