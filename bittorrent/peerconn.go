@@ -257,6 +257,9 @@ func (t *Torrent) unregister(pc *peerConn) {
 
 // ban closes pc and refuses it from now on. Called with t.mu held.
 func (t *Torrent) ban(pc *peerConn, err error) {
+	if pc.closed || pc.closing {
+		return
+	}
 	t.bannedIDs[pc.id] = true
 	t.banned[pc.listenAddr()] = true
 	t.emit(Event{Type: EventPeerBanned, Peer: pc.peerInfo(), Err: err})
@@ -266,6 +269,9 @@ func (t *Torrent) ban(pc *peerConn, err error) {
 // banFlush bans pc but lets queued messages go out first. Called with
 // t.mu held.
 func (t *Torrent) banFlush(pc *peerConn, err error) {
+	if pc.closed || pc.closing {
+		return
+	}
 	t.bannedIDs[pc.id] = true
 	t.banned[pc.listenAddr()] = true
 	t.emit(Event{Type: EventPeerBanned, Peer: pc.peerInfo(), Err: err})

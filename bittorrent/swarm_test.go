@@ -146,7 +146,7 @@ func TestSwarmChurn(t *testing.T) {
 	udp := startUDPTracker(t, tr, "127.0.0.1:0")
 	announce := startHTTPTracker(t, tr)
 	seedDir, mi, data := testTorrent(t, 1<<20, 32<<10, []string{announce, "udp://" + udp})
-	seeder := fastClient(t, func(c *Client) { c.UploadRate = 256 << 10 })
+	seeder := fastClient(t, func(c *Client) { c.UploadRate = 512 << 10 })
 	if _, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir}); err != nil {
 		t.Fatal(err)
 	}
