@@ -92,6 +92,9 @@ type Client struct {
 	RequestTimeout      time.Duration
 	PEXInterval         time.Duration
 	MinAnnounceInterval time.Duration
+	// DHTPort, if set, is the UDP port of our DHT node (BEP 5): the DHT bit
+	// is set in handshakes and PORT is sent to peers that set it too.
+	DHTPort uint16
 	// DisablePEX turns peer exchange off (private torrents never use it).
 	DisablePEX bool
 	// Dial opens peer connections; nil uses a net.Dialer.

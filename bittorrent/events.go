@@ -28,10 +28,12 @@ const (
 	EventComplete
 	// EventAnnounce: a peer source answered (Peers found, or Err).
 	EventAnnounce
+	// EventDHTNode: a peer sent PORT (BEP 5); Peer.Addr is its DHT node.
+	EventDHTNode
 )
 
 var eventNames = [...]string{"", "peer connected", "peer closed", "piece verified", "piece failed",
-	"peer banned", "choke round", "metadata", "complete", "announce"}
+	"peer banned", "choke round", "metadata", "complete", "announce", "dht node"}
 
 func (t EventType) String() string {
 	if int(t) < len(eventNames) {

@@ -34,6 +34,7 @@ type peerConn struct {
 	outgoing bool
 	fast     bool
 	ext      bool
+	dht      bool
 	upLimit  *RateLimiter
 	dnLimit  *RateLimiter
 	cond     *sync.Cond
@@ -131,7 +132,7 @@ func (t *Torrent) runPeer(ctx context.Context, conn net.Conn, addr netip.AddrPor
 	defer conn.Close()
 	pc := &peerConn{
 		t: t, conn: conn, addr: netip.AddrPortFrom(addr.Addr().Unmap(), addr.Port()), id: h.PeerID, outgoing: outgoing,
-		fast: h.Reserved.Has(ReservedFast), ext: h.Reserved.Has(ReservedExtended),
+		fast: h.Reserved.Has(ReservedFast), ext: h.Reserved.Has(ReservedExtended), dht: h.Reserved.Has(ReservedDHT),
 		upLimit: NewRateLimiter(t.c.PeerUploadRate), dnLimit: NewRateLimiter(t.c.PeerDownloadRate),
 		cond: sync.NewCond(&t.mu), amChoking: true, peerChoking: true,
 		requests: map[block]time.Time{}, pexSent: map[netip.AddrPort]bool{}, metaRequested: map[int]time.Time{},
@@ -208,6 +209,9 @@ func (t *Torrent) register(pc *peerConn) bool {
 		}
 	} else if pc.fast {
 		pc.queue(Message{Type: HaveNone})
+	}
+	if t.c.DHTPort != 0 && pc.dht {
+		pc.queue(Message{Type: Port, Port: t.c.DHTPort})
 	}
 	if pc.ext {
 		h := ExtHandshake{M: map[string]int{ExtMetadata: ourExtMetadata}, V: "applayer", Port: int(t.c.Port()),
@@ -515,8 +519,13 @@ func (pc *peerConn) handle(m Message) error {
 		if pc.fast && len(pc.allowedFast) < 64 {
 			pc.allowedFast = append(pc.allowedFast, m.Index)
 		}
-	case Port, Suggest:
-		// The DHT port and suggestions are hints; nothing to do.
+	case Port:
+		// BEP 5: the peer runs a DHT node on this UDP port.
+		if m.Port != 0 {
+			t.emit(Event{Type: EventDHTNode, Peer: PeerInfo{Addr: netip.AddrPortFrom(pc.addr.Addr(), m.Port), ID: pc.id}})
+		}
+	case Suggest:
+		// A hint only; the picker keeps its own order.
 	case Extended:
 		return pc.onExtended(m)
 	}

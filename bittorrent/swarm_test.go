@@ -189,3 +189,36 @@ func TestSwarmChurn(t *testing.T) {
 		checkFile(t, filepath.Join(l.dir, "payload.bin"), data)
 	}
 }
+
+// TestSwarmDHTPort checks the PORT message exchange between clients that
+// both run a DHT node (BEP 5).
+func TestSwarmDHTPort(t *testing.T) {
+	seedDir, mi, _ := testTorrent(t, 64<<10, 16<<10)
+	seeder := fastClient(t, func(c *Client) { c.DHTPort = 6999 })
+	if _, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir}); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan netip.AddrPort, 1)
+	leecher := fastClient(t, func(c *Client) {
+		c.DHTPort = 7000
+		c.OnEvent = func(e Event) {
+			if e.Type == EventDHTNode {
+				select {
+				case got <- e.Peer.Addr:
+				default:
+				}
+			}
+		}
+	})
+	if _, err := leecher.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: t.TempDir(), Peers: []netip.AddrPort{addrOf(seeder)}}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ap := <-got:
+		if ap != netip.MustParseAddrPort("127.0.0.1:6999") {
+			t.Errorf("DHT node %v, want 127.0.0.1:6999", ap)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no PORT message")
+	}
+}

@@ -253,6 +253,9 @@ func (t *Torrent) handshake() Handshake {
 	h := Handshake{InfoHash: t.infoHash, PeerID: t.c.PeerID}
 	h.Reserved.Set(ReservedExtended)
 	h.Reserved.Set(ReservedFast)
+	if t.c.DHTPort != 0 {
+		h.Reserved.Set(ReservedDHT)
+	}
 	return h
 }
 
