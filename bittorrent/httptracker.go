@@ -7,22 +7,20 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/applayer/applayer/http1"
 )
 
-// HTTPTrackerClient announces to and scrapes HTTP trackers (BEP 3, BEP 23).
-// The zero value is ready and safe for concurrent use.
+// HTTPTrackerClient announces to and scrapes HTTP trackers (BEP 3, BEP 23)
+// with the module's [http1.Client]. The zero value is ready and safe for
+// concurrent use.
 type HTTPTrackerClient struct {
-	// Get performs an HTTP GET of url and returns a body of at most
-	// maxBytes, or an error for a non-200 status. Nil uses the package's
-	// HTTP/1.1 transport (see httpget.go).
+	// HTTP is the HTTP/1.1 client; its zero value keeps connections to
+	// the tracker alive between announces.
+	HTTP http1.Client
+	// Get, if set, replaces HTTP: it performs a GET of url and returns a
+	// body of at most maxBytes, or an error for a non-200 status.
 	Get func(ctx context.Context, url string, maxBytes int64) ([]byte, error)
-}
-
-func (c *HTTPTrackerClient) get(ctx context.Context, u string) ([]byte, error) {
-	if c != nil && c.Get != nil {
-		return c.Get(ctx, u, MaxTrackerResponse)
-	}
-	return httpGet(ctx, u, MaxTrackerResponse)
 }
 
 // Announce sends req to the tracker's announce URL.
@@ -60,7 +58,7 @@ type HTTPTrackerHandler struct {
 
 // Respond is the transport-independent core of the handler: it takes the
 // request path, raw query and client address and returns the status code
-// and bencoded body. The HTTP adapter (see httpget.go) calls it.
+// and bencoded body. [HTTPTrackerHandler.ServeHTTP] calls it.
 func (h *HTTPTrackerHandler) Respond(path, rawQuery string, remote netip.AddrPort) (int, []byte) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {

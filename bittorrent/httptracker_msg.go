@@ -179,7 +179,9 @@ func AppendAnnounceResponse(b []byte, resp *AnnounceResponse, compact bool) []by
 
 // AppendTrackerFailure appends a body carrying only a failure reason.
 func AppendTrackerFailure(b []byte, reason string) []byte {
-	b, _ = bencode.Append(b, httpAnnounceResponse{FailureReason: reason})
+	b, _ = bencode.Append(b, struct {
+		FailureReason string `bencode:"failure reason"`
+	}{reason})
 	return b
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"net/http"
 	"net/netip"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/applayer/applayer/http1"
 	"github.com/applayer/applayer/sockets"
 )
 
@@ -25,7 +25,7 @@ func startHTTPTracker(t testing.TB, tr *Tracker) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: &HTTPTrackerHandler{Tracker: tr}}
+	srv := &http1.Server{Handler: &HTTPTrackerHandler{Tracker: tr}}
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 	return "http://" + l.Addr().String() + "/announce"

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/applayer/applayer/bittorrent"
+	"github.com/applayer/applayer/http1"
 )
 
 // runBittorrent is the BitTorrent lesson on loopback: a tracker, one
@@ -56,7 +56,7 @@ func runBittorrent(ctx context.Context, w io.Writer, short bool) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: &bittorrent.HTTPTrackerHandler{Tracker: &bittorrent.Tracker{Interval: time.Second}}}
+	hs := &http1.Server{Handler: &bittorrent.HTTPTrackerHandler{Tracker: &bittorrent.Tracker{Interval: time.Second}}, Logger: slog.New(slog.DiscardHandler)}
 	go hs.Serve(l)
 	defer hs.Close()
 	announce := "http://" + l.Addr().String() + "/announce"

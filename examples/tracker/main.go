@@ -13,11 +13,10 @@ import (
 	"errors"
 	"flag"
 	"net"
-	"net/http"
-	"time"
 
 	"github.com/applayer/applayer/bittorrent"
 	"github.com/applayer/applayer/examples/internal/cli"
+	"github.com/applayer/applayer/http1"
 	"github.com/applayer/applayer/sockets"
 )
 
@@ -35,7 +34,7 @@ func main() {
 	if err != nil {
 		cli.Fatal("tracker", err)
 	}
-	hs := &http.Server{Handler: &bittorrent.HTTPTrackerHandler{Tracker: tr}, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http1.Server{Handler: &bittorrent.HTTPTrackerHandler{Tracker: tr}, Logger: log}
 	cli.Listening("http", l.Addr())
 	errs := make(chan error, 2)
 	go func() { errs <- hs.Serve(l) }()
@@ -53,7 +52,7 @@ func main() {
 	select {
 	case <-ctx.Done():
 	case err := <-errs:
-		if err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, sockets.ErrServerClosed) {
+		if err != nil && !errors.Is(err, sockets.ErrServerClosed) {
 			cli.Fatal("tracker", err)
 		}
 	}
