@@ -1,6 +1,7 @@
 package http1
 
 import (
+	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -468,5 +469,37 @@ func TestServerFlushesBeforeWaiting(t *testing.T) {
 	}
 	if b, _ := io.ReadAll(resp.Body); string(b) != "GET /second 0 " {
 		t.Errorf("second response %q", b)
+	}
+}
+
+// TestServerRefusalSurvivesUnreadUpload: a request refused while the
+// client is still sending a large body must still deliver its response
+// (lingering close instead of a reset).
+func TestServerRefusalSurvivesUnreadUpload(t *testing.T) {
+	addr := startServer(t, &Server{Handler: echoHandler(), MaxBodyDrain: 1024})
+	for _, head := range []string{
+		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5, 6\r\n\r\n",                            // 400 before the body
+		"POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: 4000000\r\n\r\n",                      // body unread by the handler, past MaxBodyDrain
+		"POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4000000\r\n\r\n", // sent without waiting
+	} {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		go func() {
+			io.WriteString(c, head)
+			chunk := []byte(strings.Repeat("u", 64<<10))
+			for range 60 {
+				if _, err := c.Write(chunk); err != nil {
+					return
+				}
+			}
+		}()
+		got, err := bufio.NewReader(c).ReadString('\n')
+		c.Close()
+		if err != nil || !strings.HasPrefix(got, "HTTP/1.1 ") {
+			t.Errorf("%.40q: status line %q, %v", head, got, err)
+		}
 	}
 }
