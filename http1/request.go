@@ -2,6 +2,7 @@ package http1
 
 import (
 	"bytes"
+	"encoding/binary"
 	"context"
 	"crypto/tls"
 	"io"
@@ -463,26 +464,56 @@ func parseFields(b []byte, h *Header, lim Limits, fr *framing) error {
 			i++
 		}
 		vstart := i
-		for i < len(b) && valueTable[b[i]] {
-			i++
-		}
-		if i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
-			if i < len(b) && b[i] == '\n' {
-				return syntaxErr(ErrBareLF, lineAt(b, start))
-			}
+		nl := bytes.IndexByte(b[i:], '\n')
+		if nl < 0 {
 			return syntaxErr(ErrBadFieldValue, lineAt(b, start))
 		}
-		vend := i
+		i += nl // at the LF
+		if i == vstart || b[i-1] != '\r' {
+			return syntaxErr(ErrBareLF, lineAt(b, start))
+		}
+		vend := i - 1
+		if !validValueBytes(b[vstart:vend]) {
+			return syntaxErr(ErrBadFieldValue, lineAt(b, start))
+		}
 		for vend > vstart && (b[vend-1] == ' ' || b[vend-1] == '\t') {
 			vend--
 		}
-		i += 2
+		i++
 		f := Field{Name: unsafeString(name), Value: unsafeString(b[vstart:vend])}
 		h.fields = append(h.fields, f)
 		if err := fr.note(f); err != nil {
 			return err
 		}
 	}
+}
+
+// validValueBytes reports whether every octet of v may appear in a field
+// value (see valueTable). It tests eight octets at a time for a control
+// character or DEL, and looks at single octets only in a word that has
+// one (a tab is allowed).
+func validValueBytes(v []byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for len(v) >= 8 {
+		x := binary.LittleEndian.Uint64(v)
+		less := (x - lo*0x20) & ^x & hi // some octet < 0x20
+		y := x ^ (lo * 0x7f)
+		del := (y - lo) & ^y & hi // some octet == 0x7f
+		if less|del != 0 {
+			for _, c := range v[:8] {
+				if !valueTable[c] {
+					return false
+				}
+			}
+		}
+		v = v[8:]
+	}
+	for _, c := range v {
+		if !valueTable[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // lineAt returns the line of b that starts at i, for error messages.
