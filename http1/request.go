@@ -2,9 +2,9 @@ package http1
 
 import (
 	"bytes"
-	"encoding/binary"
 	"context"
 	"crypto/tls"
+	"encoding/binary"
 	"io"
 	"net/url"
 	"strings"
