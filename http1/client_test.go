@@ -430,3 +430,54 @@ func TestClientExpectRefused(t *testing.T) {
 		t.Errorf("status %v, body sent: %v", resp.Status, body.read.Load())
 	}
 }
+
+// TestClientPipelineReconnects: a server that closes after two responses
+// per connection still answers all of a pipeline of five.
+func TestClientPipelineReconnects(t *testing.T) {
+	var conns atomic.Int32
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			nc, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() { // two requests, then "Connection: close"
+				defer nc.Close()
+				rd := NewReader(nc)
+				for i := range 2 {
+					var req Request
+					if rd.ReadRequest(&req) != nil {
+						return
+					}
+					resp := &Response{Status: 200, Close: i == 1, ContentLength: int64(len(req.Path())),
+						Body: io.NopCloser(strings.NewReader(req.Path()))}
+					resp.Write(nc)
+				}
+			}()
+		}
+	}()
+	var reqs []*Request
+	for i := range 5 {
+		r, _ := NewRequest(t.Context(), MethodGet, fmt.Sprintf("http://%s/%d", l.Addr(), i), nil)
+		reqs = append(reqs, r)
+	}
+	c := &Client{}
+	defer c.CloseIdleConnections()
+	resps, err := c.Pipeline(t.Context(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range resps {
+		got = append(got, readBody(t, r))
+	}
+	if diff := cmp.Diff([]string{"/0", "/1", "/2", "/3", "/4"}, got); diff != "" || conns.Load() != 3 {
+		t.Errorf("bodies (-want +got):\n%s\nconnections %d, want 3", diff, conns.Load())
+	}
+}
