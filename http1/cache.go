@@ -163,6 +163,11 @@ func (c *Cache) ServeHTTP(w ResponseWriter, r *Request) {
 			c.serveEntry(w, r, e, "HIT")
 			return
 		}
+		if _, ok := reqCC["only-if-cached"]; ok {
+			// The client wants no origin contact (RFC 9111, 5.2.1.7).
+			Error(w, "504 not in cache", StatusGatewayTimeout)
+			return
+		}
 		// A miss or a stale entry: one origin fetch per key at a time.
 		f, leader := c.joinFlight(key)
 		if leader && !noCache {

@@ -125,6 +125,10 @@ func TestCacheHitMissRevalidate(t *testing.T) {
 	if inm, _ := rig.inm.Load().(string); inm != `"v1"` {
 		t.Errorf("revalidation sent If-None-Match %q", inm)
 	}
+	hitsBefore := rig.hits.Load()
+	if _, body := rig.get(t, MethodGet, "/never-fetched", "Cache-Control", "only-if-cached"); body != "504 not in cache\n" || rig.hits.Load() != hitsBefore {
+		t.Errorf("only-if-cached miss: %q, origin hits %d -> %d", body, hitsBefore, rig.hits.Load())
+	}
 	st := rig.cache.Stats()
 	if st.Hits != 2 || st.Revalidations != 2 {
 		t.Errorf("stats %+v", st)
