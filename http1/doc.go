@@ -34,6 +34,25 @@
 //	S:
 //	S: (6821 bytes of HTML)
 //
+// # Messages, methods and status codes
+//
+// A request line is "method SP URL SP version CRLF"; header lines are
+// "name: value CRLF"; an empty line (CRLF at the start of a line) ends
+// the header, and the entity body follows. HTTP/1.0 (RFC 1945) has GET,
+// POST (form input in the body) and HEAD (the header a GET would get,
+// without the object); HTTP/1.1 adds PUT (replace the file at the URL
+// with the body), DELETE, OPTIONS and CONNECT, among others ([Method]).
+// Form input can also travel in the URL: "/animalsearch?monkeys&banana"
+// ([Request.RawQuery]). A response starts with a status line, "version SP
+// code SP phrase": 200 OK (the object follows), 301 Moved Permanently
+// (the new URL is in Location), 304 Not Modified, 400 Bad Request, 404
+// Not Found, 505 HTTP Version Not Supported ([Status]).
+//
+// Unlike FTP, HTTP sends its control information in band, on the same
+// connection as the data; unlike SMTP (a push protocol), it is a pull
+// protocol, each object travels in its own response, and bodies are 8-bit
+// clean, framed by Content-Length or chunked transfer coding.
+//
 // # Non-persistent, persistent and pipelined connections
 //
 // HTTP/1.0 opens a new TCP connection for each object: one round-trip
