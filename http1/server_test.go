@@ -503,3 +503,25 @@ func TestServerRefusalSurvivesUnreadUpload(t *testing.T) {
 		}
 	}
 }
+
+// TestServerBusy: a connection over MaxConns gets 503 and is closed.
+func TestServerBusy(t *testing.T) {
+	addr := startServer(t, &Server{Handler: echoHandler(), MaxConns: 1})
+	first, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	first.SetDeadline(time.Now().Add(10 * time.Second))
+	// A full exchange proves the first connection is being served.
+	io.WriteString(first, "GET /one HTTP/1.1\r\nHost: a\r\n\r\n")
+	var resp Response
+	rd := NewReader(first)
+	if err := rd.ReadResponse(&resp, MethodGet); err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	if out := rawExchange(t, addr, ""); !strings.HasPrefix(out, "HTTP/1.1 503 ") {
+		t.Errorf("second connection got %q, want 503", out)
+	}
+}
