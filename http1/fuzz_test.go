@@ -3,6 +3,7 @@ package http1
 import (
 	"bytes"
 	"io"
+	"net"
 	"testing"
 	"time"
 
@@ -183,6 +184,47 @@ func FuzzParseDate(f *testing.F) {
 		d2, err := ParseDate(FormatDate(d))
 		if err != nil || !d2.Equal(d.Truncate(time.Second)) {
 			t.Fatalf("%q -> %v -> %q -> %v, %v", s, d, FormatDate(d), d2, err)
+		}
+	})
+}
+
+// FuzzServer sends arbitrary bytes to a live Server over loopback: the
+// server must answer or close within a bounded time, never panic, and
+// keep serving others.
+func FuzzServer(f *testing.F) {
+	f.Add([]byte(browserGET))
+	f.Add([]byte("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /big HTTP/1.1\r\nHost: a\r\n\r\n"))
+	for _, tt := range malformedRequests {
+		if len(tt.in) < 1000 {
+			f.Add([]byte(tt.in))
+		}
+	}
+	s := &Server{Handler: echoHandler(), Limits: fuzzLimits, ReadHeaderTimeout: time.Second, IdleTimeout: time.Second}
+	addr := startServer(f, s)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		go func() {
+			c.Write(in)
+			c.(*net.TCPConn).CloseWrite()
+		}()
+		if _, err := io.Copy(io.Discard, c); err != nil {
+			t.Fatalf("server neither answered nor closed: %v (input %q)", err, in)
+		}
+		ok, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ok.Close()
+		ok.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(ok, "GET /alive HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+		out, _ := io.ReadAll(ok)
+		if !bytes.HasSuffix(out, []byte("GET /alive 0 ")) {
+			t.Fatalf("server stopped serving after %q: %q", in, out)
 		}
 	})
 }
