@@ -20,8 +20,9 @@ import (
 // FileServer returns a Handler that serves the files of fsys: GET and
 // HEAD, a directory's index.html or a listing, Content-Type by extension
 // (sniffed when unknown), Last-Modified and If-Modified-Since (the
-// conditional GET, answered 304), an ETag and If-None-Match, and single
-// byte ranges (206 Partial Content, RFC 9110, section 14).
+// conditional GET, answered 304), an ETag and If-None-Match, and byte
+// ranges (206 Partial Content, several ranges as multipart/byteranges,
+// RFC 9110, section 14) with If-Range.
 //
 // Request paths are cleaned, so ".." never leaves the root; fsys decides
 // what symbolic links may reach: use [FileServerDir], whose os.Root stops
