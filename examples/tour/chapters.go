@@ -21,4 +21,5 @@ var chapters = []chapter{
 	{"cache", "HTTP/1.1: a web cache and the conditional GET", runCache},
 	{"pop3", "POP3: download and delete, download and keep", runPOP3},
 	{"dns", "DNS: root, TLD and authoritative servers; iterated and recursive queries; caching; dynamic update", runDNS},
+	{"bittorrent", "BitTorrent: a tracker, a seeder and eight leechers trading pieces tit-for-tat", runBittorrent},
 }
