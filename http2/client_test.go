@@ -19,7 +19,7 @@ import (
 
 // startXNetServer runs x/net's HTTP/2 server on h (h2c prior knowledge,
 // or TLS when tlsCfg is set).
-func startXNetServer(t *testing.T, h http.Handler, tlsCfg *tls.Config) string {
+func startXNetServer(t testing.TB, h http.Handler, tlsCfg *tls.Config) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
