@@ -11,12 +11,12 @@ type EntryType int
 
 // Entry types.
 const (
-	TypeFile      EntryType = iota // type=file, "-" in ls -l
-	TypeDir                        // type=dir, "d"
-	TypeCurrent                    // type=cdir: the listed directory itself
-	TypeParent                     // type=pdir: its parent
-	TypeLink                       // "l" in ls -l; MLSD has no standard link type
-	TypeOther                      // anything else (devices, OS.unix=slink, ...)
+	TypeFile    EntryType = iota // type=file, "-" in ls -l
+	TypeDir                      // type=dir, "d"
+	TypeCurrent                  // type=cdir: the listed directory itself
+	TypeParent                   // type=pdir: its parent
+	TypeLink                     // "l" in ls -l; MLSD has no standard link type
+	TypeOther                    // anything else (devices, OS.unix=slink, ...)
 )
 
 var entryTypeNames = [...]string{"file", "dir", "cdir", "pdir", "link", "other"}

@@ -8,9 +8,9 @@ import (
 // Sentinel errors of the codec. A *SyntaxError wraps one of them, so callers
 // test with errors.Is(err, ftp.ErrCommandSyntax).
 var (
-	ErrCommandSyntax = errors.New("ftp: bad command")     // server answers 500 or 501
-	ErrReplySyntax   = errors.New("ftp: bad reply")       // client gives up on the connection
-	ErrAddressSyntax = errors.New("ftp: bad address")     // PORT, EPRT, 227 or 229 text
+	ErrCommandSyntax = errors.New("ftp: bad command")      // server answers 500 or 501
+	ErrReplySyntax   = errors.New("ftp: bad reply")        // client gives up on the connection
+	ErrAddressSyntax = errors.New("ftp: bad address")      // PORT, EPRT, 227 or 229 text
 	ErrListSyntax    = errors.New("ftp: bad listing line") // LIST line in no known style
 	ErrFactsSyntax   = errors.New("ftp: bad MLSx facts")   // MLSD/MLST line (RFC 3659 section 7)
 	ErrTimeSyntax    = errors.New("ftp: bad time-val")     // MDTM / modify= value (RFC 3659 section 2.3)

@@ -17,7 +17,9 @@ import (
 // ParseTimeVal parses an RFC 3659 time-val, YYYYMMDDHHMMSS with an optional
 // fraction ".sss" (section 2.3), always in UTC. MDTM replies carry it.
 func ParseTimeVal(s string) (time.Time, error) {
-	bad := func() (time.Time, error) { return time.Time{}, newSyntaxError(ErrTimeSyntax, "want YYYYMMDDHHMMSS[.sss]", []byte(s)) }
+	bad := func() (time.Time, error) {
+		return time.Time{}, newSyntaxError(ErrTimeSyntax, "want YYYYMMDDHHMMSS[.sss]", []byte(s))
+	}
 	if len(s) < 14 {
 		return bad()
 	}
