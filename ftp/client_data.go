@@ -472,4 +472,3 @@ func (c *Client) PutFile(ctx context.Context, local, remote string, progress Pro
 	_, err = c.StorFrom(ctx, remote, 0, f, report)
 	return err
 }
-
