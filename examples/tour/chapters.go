@@ -17,4 +17,5 @@ type chapter struct {
 // chapters lists the tour in the order a networking course teaches it.
 var chapters = []chapter{
 	{"echo", "sockets: the uppercase server over UDP and over TCP", runEcho},
+	{"ftp", "FTP: a control connection, a data connection per transfer, PORT and PASV", runFTP},
 }
