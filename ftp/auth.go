@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"io/fs"
-
-	"github.com/applayer/applayer/internal/textwire"
 )
 
 // Login (RFC 959 section 4.1.1) and explicit FTPS (RFC 4217).
@@ -98,7 +96,7 @@ func (ss *session) cmdAUTH(arg string) (quit bool) {
 		return true
 	}
 	ss.tlsOn = true
-	ss.r = textwire.NewReader(tc, orDefaultInt(ss.srv.MaxLineLength, DefaultMaxLineLength))
+	ss.r = newCommandReader(tc, ss.srv.MaxLineLength)
 	ss.wmu.Lock()
 	ss.w = bufio.NewWriter(tc)
 	ss.wmu.Unlock()

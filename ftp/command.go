@@ -7,6 +7,7 @@ const (
 	telnetIAC  = 0xFF // interpret as command
 	telnetDONT = 0xFE
 	telnetWILL = 0xFB
+	telnetSE   = 0xF0 // the lowest Telnet command code
 )
 
 // Command is one request on the control connection: a verb and an optional
@@ -88,8 +89,12 @@ func stripTelnet(line []byte) []byte {
 			i++
 		case op >= telnetWILL && op <= telnetDONT:
 			i += 2 // IAC WILL/WONT/DO/DONT option
-		default:
+		case op >= telnetSE:
 			i++ // IAC IP, IAC DM, IAC AO, ...
+		default:
+			// Not a Telnet command: drop the IAC alone. This is what
+			// remains of "IAC IP IAC DM ABOR" when the DM byte was sent
+			// as TCP urgent data and the kernel removed it.
 		}
 	}
 	return out

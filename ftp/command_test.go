@@ -21,6 +21,7 @@ var commandTests = []struct {
 	{"three letters", "CWD rfc", Command{CWD, "rfc"}, nil},
 	{"port (RFC 959 example)", "PORT 140,252,13,34,4,150", Command{PORT, "140,252,13,34,4,150"}, nil},
 	{"telnet IP DM before ABOR", "\xff\xf4\xff\xf2ABOR", Command{ABOR, ""}, nil},
+	{"ABOR after urgent DM removed", "\xff\xf4\xffABOR", Command{ABOR, ""}, nil},
 	{"telnet WILL option", "\xff\xfb\x01NOOP", Command{NOOP, ""}, nil},
 	{"doubled IAC is a 0xFF byte", "STOR a\xff\xffb", Command{STOR, "a\xffb"}, nil},
 	{"unknown verb parses", "XYZZ 1", Command{"XYZZ", "1"}, nil},

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -68,7 +69,7 @@ func (s *Server) serveConn(ctx context.Context, sc *sockets.Conn) {
 		cwd:  "/",
 		fsys: s.FS,
 	}
-	ss.r = textwire.NewReader(sc, orDefaultInt(s.MaxLineLength, DefaultMaxLineLength))
+	ss.r = newCommandReader(sc, s.MaxLineLength)
 	if ap, err := netip.ParseAddrPort(sc.RemoteAddr().String()); err == nil {
 		ss.remote = ap.Addr().Unmap()
 	}
@@ -140,6 +141,14 @@ func (s *Server) serveConn(ctx context.Context, sc *sockets.Conn) {
 			return
 		}
 	}
+}
+
+// newCommandReader reads command lines. RFC 959 asks for CRLF, but people
+// typing at telnet or nc send LF alone; both are accepted.
+func newCommandReader(r io.Reader, max int) *textwire.Reader {
+	tr := textwire.NewReader(r, orDefaultInt(max, DefaultMaxLineLength))
+	tr.AllowBareLF = true
+	return tr
 }
 
 func orDefaultInt(v, def int) int {

@@ -201,9 +201,28 @@ func (ss *session) entry(fi fs.FileInfo) Entry {
 	return e
 }
 
-// listEntries returns the entries of a directory, or of a single file.
+// listEntries returns the entries of a directory, or of a single file. A
+// last path element with wildcards that names no file ("*.txt") lists the
+// matching entries of its directory, for clients that send "NLST *.txt".
 func (ss *session) listEntries(name string) ([]Entry, error) {
 	fi, err := fs.Stat(ss.fsys, name)
+	if errors.Is(err, fs.ErrNotExist) && strings.ContainsAny(path.Base(name), "*?[") {
+		pattern := path.Base(name)
+		all, derr := ss.listEntries(path.Dir(name))
+		if derr != nil {
+			return nil, err
+		}
+		var matched []Entry
+		for _, e := range all {
+			if ok, _ := path.Match(pattern, e.Name); ok {
+				matched = append(matched, e)
+			}
+		}
+		if len(matched) == 0 {
+			return nil, err
+		}
+		return matched, nil
+	}
 	if err != nil {
 		return nil, err
 	}

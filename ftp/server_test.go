@@ -146,6 +146,31 @@ func TestServerLoginRules(t *testing.T) {
 	`)
 }
 
+func TestServerLongLineAndGlob(t *testing.T) {
+	addr, _ := newTestServer(t, func(s *Server) { s.MaxLineLength = 64 })
+	conn := dialRaw(t, addr)
+	wiretest.Run(t, conn, `
+		S: 220 applayer FTP server ready.
+		C: USER `+strings.Repeat("x", 100)+`
+		S: 500 Command line too long.
+		C: USER anonymous
+		S: 331 Guest login ok, send your e-mail address as password.
+		C: PASS x
+		S: 230 Guest login ok, access restrictions apply.
+		C: STAT pub/*.txt
+		S: 213-Status of /pub/*.txt:
+		S~ -rw-r--r-- .* rfc1261.txt
+		S: 213 End of status.
+		C: STAT pub/*.none
+		S: 550 No such file or directory.
+	`)
+	c := dialLogin(t, addr, "anonymous", "x")
+	names, err := c.NameList(context.Background(), "pub/*.dat")
+	if err != nil || len(names) != 1 || names[0] != "bin.dat" {
+		t.Errorf("NLST pub/*.dat = %q, %v", names, err)
+	}
+}
+
 // TestServerPathEscape tries to leave the root with .., absolute paths and
 // symbolic links.
 func TestServerPathEscape(t *testing.T) {
@@ -246,5 +271,40 @@ func TestServerPassiveThirdHost(t *testing.T) {
 	}
 	if got := read(); !strings.HasPrefix(got, "226 ") {
 		t.Errorf("ABOR reply: %q", got)
+	}
+}
+
+func TestServerPassivePortRange(t *testing.T) {
+	// Find two free ports next to each other is racy; a range of 20 from a
+	// free port is good enough on loopback.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	lo := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	if lo > 65000 {
+		lo = 40000
+	}
+	hi := lo + 20
+	addr, _ := newTestServer(t, func(s *Server) { s.PasvMinPort, s.PasvMaxPort = lo, hi })
+	conn := dialRaw(t, addr)
+	r := bufio.NewReader(conn)
+	read := func() string { l, _ := r.ReadString('\n'); return strings.TrimSpace(l) }
+	read()
+	io.WriteString(conn, "USER anonymous\r\nPASS x\r\n")
+	read()
+	read()
+	for range 3 {
+		io.WriteString(conn, "EPSV\r\n")
+		port, err := ParseEPSVReply(read())
+		must(t, err)
+		if int(port) < lo || int(port) > hi {
+			t.Errorf("EPSV port %d outside %d-%d", port, lo, hi)
+		}
+		io.WriteString(conn, "PASV\r\n")
+		ap, err := ParsePASVReply(read())
+		must(t, err)
+		if int(ap.Port()) < lo || int(ap.Port()) > hi {
+			t.Errorf("PASV port %d outside %d-%d", ap.Port(), lo, hi)
+		}
 	}
 }

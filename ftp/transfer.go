@@ -144,8 +144,11 @@ func (ss *session) startTransfer(opening string, run runFunc, cleanup func()) {
 		}
 		ss.reply(code, text)
 		// The control connection was quiet during the transfer: give the
-		// client a full idle period from now.
-		if d := ss.srv.IdleTimeout; d >= 0 {
+		// client a full idle period from now, or, if the server is shutting
+		// down, interrupt the command read so the session ends with 421.
+		if ss.ctx.Err() != nil {
+			ss.sc.NetConn().SetReadDeadline(time.Unix(1, 0))
+		} else if d := ss.srv.IdleTimeout; d >= 0 {
 			if d == 0 {
 				d = DefaultIdleTimeout
 			}
