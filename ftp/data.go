@@ -148,8 +148,7 @@ func (s *Server) listenPassive(addr netip.Addr) (net.Listener, error) {
 // openData opens the data connection prepared by the last PORT/PASV and
 // consumes the setup. In passive mode only a connection from the client's
 // own address is accepted (others are closed), so nobody else can grab the
-// file. With PROT P the connection is wrapped in TLS, with us as the TLS
-// server (RFC 4217 section 7).
+// file.
 func (ss *session) openData(ctx context.Context) (net.Conn, error) {
 	setup := ss.data
 	ss.data = dataSetup{}
@@ -191,15 +190,21 @@ func (ss *session) openData(ctx context.Context) (net.Conn, error) {
 	} else {
 		return nil, errNoData
 	}
-	if ss.protP {
-		tc := tls.Server(conn, ss.srv.TLSConfig)
-		hctx, cancel := context.WithDeadline(ctx, deadline)
-		defer cancel()
-		if err := tc.HandshakeContext(hctx); err != nil {
-			conn.Close()
-			return nil, err
-		}
-		conn = tc
-	}
 	return conn, nil
+}
+
+// protect wraps a data connection in TLS when PROT P is in force, with us as
+// the TLS server (RFC 4217 section 7), whichever side connected.
+func (ss *session) protect(ctx context.Context, conn net.Conn, protP bool) (net.Conn, error) {
+	if !protP {
+		return conn, nil
+	}
+	tc := tls.Server(conn, ss.srv.TLSConfig)
+	hctx, cancel := context.WithTimeout(ctx, ss.srv.handshakeTimeout())
+	defer cancel()
+	if err := tc.HandshakeContext(hctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return tc, nil
 }

@@ -115,16 +115,18 @@ func (ss *session) startTransfer(opening string, run runFunc, cleanup func()) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ss.ctx))
 	x := &transfer{cancel: cancel, done: make(chan struct{})}
 	ss.xfer = x
-	ss.reply(StatusAboutToSend, opening)
+	// In passive mode the client may wait for 150 before it connects, so
+	// 150 comes first. In active mode we connect first, as vsftpd does, so
+	// that a failed connect is a plain 425 and the client is not left
+	// waiting for a connection that will never come.
+	passive, protP := ss.data.ln != nil, ss.protP
+	if passive {
+		ss.reply(StatusAboutToSend, opening)
+	}
 	go func() {
 		defer close(x.done)
 		defer cancel()
-		conn, err := ss.openData(ctx)
-		if err == nil && !x.setConn(conn) {
-			conn.Close()
-			err = context.Canceled
-		}
-		if err != nil {
+		fail := func(err error) {
 			ss.log.Debug("ftp: opening data connection", "err", err)
 			cleanup()
 			if x.aborted.Load() {
@@ -132,6 +134,26 @@ func (ss *session) startTransfer(opening string, run runFunc, cleanup func()) {
 			} else {
 				ss.reply(StatusCantOpenData, "Can't open data connection.")
 			}
+		}
+		conn, err := ss.openData(ctx)
+		if err == nil && !x.setConn(conn) {
+			conn.Close()
+			err = context.Canceled
+		}
+		if err != nil {
+			fail(err)
+			return
+		}
+		if !passive {
+			ss.reply(StatusAboutToSend, opening)
+		}
+		// The client starts its TLS handshake once it has the 150.
+		if conn, err = ss.protect(ctx, conn, protP); err != nil || !x.setConn(conn) {
+			if err == nil {
+				conn.Close()
+				err = context.Canceled
+			}
+			fail(err)
 			return
 		}
 		code, text := run(ctx, conn, x)
