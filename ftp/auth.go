@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"io/fs"
 )
 
 // Login (RFC 959 section 4.1.1) and explicit FTPS (RFC 4217).
@@ -146,5 +145,3 @@ func (ss *session) writable() WriteFS {
 	}
 	return ss.wfs
 }
-
-var _ fs.FS = WriteFS(nil)

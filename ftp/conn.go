@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/netip"
 	"os"
 	"runtime/debug"
@@ -462,5 +461,3 @@ func yesNo(b bool) string {
 	}
 	return "no"
 }
-
-var _ net.Conn = (*sockets.Conn)(nil)

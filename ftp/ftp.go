@@ -124,7 +124,8 @@ const (
 // String returns the code as three digits.
 func (c Code) String() string { return strconv.Itoa(int(c)) }
 
-// Positive preliminary replies (1yz) announce that another reply will follow.
+// Preliminary reports a positive preliminary reply (1yz): another reply
+// will follow.
 func (c Code) Preliminary() bool { return c >= 100 && c < 200 }
 
 // Completed reports a positive completion reply (2yz).
