@@ -9,8 +9,8 @@
 //
 // Commands: open HOST [PORT], user NAME [PASSWORD], pwd, cd DIR, ls [DIR],
 // get REMOTE [LOCAL], put LOCAL [REMOTE], mget PATTERN..., mput FILE...,
-// ascii, binary, passive, active, rename FROM TO, delete FILE, mkdir DIR,
-// size FILE, close, bye (or quit), help (or ?). Long transfers show a
+// ascii, binary, passive, active, rename FROM TO, delete FILE,
+// mdelete PATTERN..., mkdir DIR, size FILE, close, bye (or quit), help (or ?). Long transfers show a
 // progress bar when standard output is a terminal. From a script, the first
 // failing command ends the program with status 1.
 package main
@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -124,8 +125,8 @@ func (p replyPrinter) Write(b []byte) (int, error) {
 
 const helpText = `commands: open HOST [PORT], user NAME [PASSWORD], pwd, cd DIR, ls [DIR],
 get REMOTE [LOCAL], put LOCAL [REMOTE], mget PATTERN..., mput FILE...,
-ascii, binary, passive, active, rename FROM TO, delete FILE, mkdir DIR,
-size FILE, close, bye, quit, help, ?`
+ascii, binary, passive, active, rename FROM TO, delete FILE, mdelete PATTERN...,
+mkdir DIR, size FILE, close, bye, quit, help, ?`
 
 func (sh *shell) exec(ctx context.Context, f []string) error {
 	cmd, args := strings.ToLower(f[0]), f[1:]
@@ -289,6 +290,25 @@ func (sh *shell) exec(ctx context.Context, f []string) error {
 			return err
 		}
 		return sh.c.Delete(ctx, args[0])
+	case "mdelete":
+		if err := need(1, "PATTERN..."); err != nil {
+			return err
+		}
+		names, err := sh.c.NameList(ctx, "")
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			for _, pat := range args {
+				if ok, _ := path.Match(pat, path.Base(name)); ok {
+					if err := sh.c.Delete(ctx, name); err != nil {
+						return err
+					}
+					break
+				}
+			}
+		}
+		return nil
 	case "mkdir":
 		if err := need(1, "DIR"); err != nil {
 			return err

@@ -53,7 +53,7 @@ func TestScript(t *testing.T) {
 		"ls",
 		"active",
 		"mget *.txt",
-		"delete up2.txt",
+		"mdelete up2.*",
 		"bye",
 	}, "\n")
 	var out bytes.Buffer
