@@ -10,9 +10,10 @@
 // Commands: open HOST [PORT], user NAME [PASSWORD], pwd, cd DIR, ls [DIR],
 // get REMOTE [LOCAL], put LOCAL [REMOTE], mget PATTERN..., mput FILE...,
 // ascii, binary, passive, active, rename FROM TO, delete FILE,
-// mdelete PATTERN..., mkdir DIR, size FILE, close, bye (or quit), help (or ?). Long transfers show a
-// progress bar when standard output is a terminal. From a script, the first
-// failing command ends the program with status 1.
+// mdelete PATTERN..., mkdir DIR, size FILE, close, bye (or quit), help
+// (or ?). Long transfers show a progress bar when standard output is a
+// terminal. From a script, the first failing command ends the program
+// with status 1.
 package main
 
 import (
