@@ -145,13 +145,10 @@ func (s *Server) listenPassive(addr netip.Addr) (net.Listener, error) {
 	return nil, lastErr
 }
 
-// openData opens the data connection prepared by the last PORT/PASV and
-// consumes the setup. In passive mode only a connection from the client's
-// own address is accepted (others are closed), so nobody else can grab the
-// file.
-func (ss *session) openData(ctx context.Context) (net.Conn, error) {
-	setup := ss.data
-	ss.data = dataSetup{}
+// openData opens the data connection prepared by the last PORT/PASV. In
+// passive mode only a connection from the client's own address is accepted
+// (others are closed), so nobody else can grab the file.
+func (ss *session) openData(ctx context.Context, setup dataSetup) (net.Conn, error) {
 	timeout := ss.srv.dataTimeout()
 	if timeout <= 0 {
 		timeout = DefaultDataTimeout

@@ -119,7 +119,9 @@ func (ss *session) startTransfer(opening string, run runFunc, cleanup func()) {
 	// 150 comes first. In active mode we connect first, as vsftpd does, so
 	// that a failed connect is a plain 425 and the client is not left
 	// waiting for a connection that will never come.
-	passive, protP := ss.data.ln != nil, ss.protP
+	setup, protP := ss.data, ss.protP
+	ss.data = dataSetup{} // one data connection per transfer
+	passive := setup.ln != nil
 	if passive {
 		ss.reply(StatusAboutToSend, opening)
 	}
@@ -135,7 +137,7 @@ func (ss *session) startTransfer(opening string, run runFunc, cleanup func()) {
 				ss.reply(StatusCantOpenData, "Can't open data connection.")
 			}
 		}
-		conn, err := ss.openData(ctx)
+		conn, err := ss.openData(ctx, setup)
 		if err == nil && !x.setConn(conn) {
 			conn.Close()
 			err = context.Canceled
