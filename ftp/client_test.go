@@ -382,3 +382,87 @@ func TestServerShutdownSays421(t *testing.T) {
 		t.Errorf("after Shutdown: %v, %v", r, err)
 	}
 }
+
+// TestIPv6 runs EPSV and EPRT over ::1 (PASV and PORT cannot carry IPv6).
+func TestIPv6(t *testing.T) {
+	l, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	dir := testTree(t)
+	srv := &Server{FS: os.DirFS(dir), Anonymous: true, Logger: testLogger()}
+	done := make(chan struct{})
+	go func() { defer close(done); srv.Serve(l) }()
+	defer func() { srv.Close(); <-done }()
+	ctx := context.Background()
+	for _, m := range []DataMode{Passive, Active} {
+		c := dialLogin(t, l.Addr().String(), "anonymous", "x")
+		c.DataMode = m
+		must(t, c.SetBinary(ctx, true))
+		var buf bytes.Buffer
+		if _, err := c.Retr(ctx, "hello.txt", &buf); err != nil || buf.String() != "hello\nworld\n" {
+			t.Errorf("mode %d over IPv6: %q, %v", m, buf.String(), err)
+		}
+		if r, err := c.Cmd(ctx, PASV, ""); err != nil || r.Code != StatusNotImplementedParameter {
+			t.Errorf("PASV over IPv6 = %v, %v; want 504", r, err)
+		}
+		must(t, c.Quit(ctx))
+	}
+}
+
+// TestShutdownDuringTransfer: Shutdown lets a running download finish, then
+// ends the session with 421.
+func TestShutdownDuringTransfer(t *testing.T) {
+	dir := testTree(t)
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<19) // 8 MiB, more than the socket buffers
+	must(t, os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o644))
+	srv := &Server{FS: os.DirFS(dir), Anonymous: true, Logger: testLogger()}
+	addr := startServer(t, srv)
+	c := dialLogin(t, addr, "anonymous", "x")
+	ctx := context.Background()
+	must(t, c.SetBinary(ctx, true))
+	w := &gateWriter{started: make(chan struct{}), release: make(chan struct{})}
+	type result struct {
+		n   int64
+		err error
+	}
+	got := make(chan result, 1)
+	go func() {
+		n, err := c.Retr(ctx, "big.bin", w)
+		got <- result{n, err}
+	}()
+	<-w.started
+	shut := make(chan error, 1)
+	go func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		shut <- srv.Shutdown(sctx)
+	}()
+	close(w.release)
+	r := <-got
+	if r.err != nil || r.n != int64(len(big)) || w.n != len(big) {
+		t.Fatalf("Retr during Shutdown = %d, %v (wrote %d)", r.n, r.err, w.n)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown = %v", err)
+	}
+	reply, err := c.readReply()
+	if err != nil || reply.Code != StatusNotAvailable {
+		t.Errorf("after the transfer: %v, %v; want 421", reply, err)
+	}
+}
+
+// gateWriter blocks its first write until released.
+type gateWriter struct {
+	started, release chan struct{}
+	n                int
+}
+
+func (w *gateWriter) Write(p []byte) (int, error) {
+	if w.n == 0 {
+		close(w.started)
+		<-w.release
+	}
+	w.n += len(p)
+	return len(p), nil
+}
