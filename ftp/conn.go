@@ -82,6 +82,11 @@ func (s *Server) serveConn(ctx context.Context, sc *sockets.Conn) {
 			ss.reply(StatusNotAvailable, "Internal error, closing control connection.")
 		}
 	}()
+	if s.FS == nil {
+		ss.log.Error("ftp: Server.FS is nil")
+		ss.reply(StatusNotAvailable, "Service not available.")
+		return
+	}
 	greeting := s.Greeting
 	if greeting == "" {
 		greeting = DefaultGreeting
