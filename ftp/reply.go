@@ -1,8 +1,9 @@
 package ftp
 
 import (
-	"strconv"
 	"strings"
+
+	"github.com/applayer/applayer/internal/textwire"
 )
 
 // Reply is one server reply: a code and its text lines (RFC 959 section 4.2).
@@ -130,32 +131,14 @@ func (p *ReplyParser) Feed(line []byte) (*Reply, error) {
 	return nil, nil
 }
 
-// parseReplyLine splits "NNN text" or "NNN-text". A bare "NNN" (no space) is
-// accepted as a last line with empty text, as several servers send it.
+// parseReplyLine splits "NNN text" or "NNN-text" with textwire's line
+// parser (shared with SMTP); a bare "NNN" is a last line with empty text.
 func parseReplyLine(line []byte) (code Code, more bool, text []byte, err error) {
-	if len(line) < 3 {
-		return 0, false, nil, newSyntaxError(ErrReplySyntax, "line shorter than a code", line)
+	n, more, text, err := textwire.ParseReplyLine(line)
+	if err != nil {
+		return 0, false, nil, newSyntaxError(ErrReplySyntax, "not \"NNN text\" or \"NNN-text\" with NNN in 100-599", line)
 	}
-	for _, c := range line[:3] {
-		if c < '0' || c > '9' {
-			return 0, false, nil, newSyntaxError(ErrReplySyntax, "no three-digit code", line)
-		}
-	}
-	if line[0] < '1' || line[0] > '5' {
-		return 0, false, nil, newSyntaxError(ErrReplySyntax, "code not in 100-599", line)
-	}
-	n, _ := strconv.Atoi(string(line[:3]))
-	code = Code(n)
-	if len(line) == 3 {
-		return code, false, nil, nil
-	}
-	switch line[3] {
-	case ' ':
-		return code, false, line[4:], nil
-	case '-':
-		return code, true, line[4:], nil
-	}
-	return 0, false, nil, newSyntaxError(ErrReplySyntax, "code not followed by space or hyphen", line)
+	return Code(n), more, text, nil
 }
 
 // ParseReply parses one complete reply from b, which holds CRLF-terminated
