@@ -113,6 +113,7 @@ const (
 	StatusNotImplemented          Code = 502 // command not implemented
 	StatusBadSequence             Code = 503 // bad sequence of commands
 	StatusNotImplementedParameter Code = 504 // command not implemented for that parameter
+	StatusProtRequired            Code = 521 // data connection cannot be opened with this PROT setting, RFC 4217
 	StatusBadNetworkProtocol      Code = 522 // network protocol not supported, use (1,2), RFC 2428
 	StatusNotLoggedIn             Code = 530 // not logged in
 	StatusProtNotSupported        Code = 536 // requested PROT level not supported, RFC 2228

@@ -308,3 +308,49 @@ func TestServerPassivePortRange(t *testing.T) {
 		}
 	}
 }
+
+// TestServerStatAndAborDuringTransfer keeps a download stalled (the client
+// does not read the data connection) and uses the control connection
+// meanwhile: STAT reports progress, ABOR ends the transfer with 426 and 226.
+func TestServerStatAndAborDuringTransfer(t *testing.T) {
+	addr, dir := newTestServer(t, nil)
+	must(t, os.WriteFile(filepath.Join(dir, "big.bin"), make([]byte, 16<<20), 0o644))
+	conn := dialRaw(t, addr)
+	r := bufio.NewReader(conn)
+	read := func() string { l, _ := r.ReadString('\n'); return strings.TrimSpace(l) }
+	read()
+	io.WriteString(conn, "USER anonymous\r\nPASS x\r\nTYPE I\r\nEPSV\r\n")
+	read()
+	read()
+	read()
+	port, err := ParseEPSVReply(read())
+	must(t, err)
+	data, err := net.Dial("tcp", netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), port).String())
+	must(t, err)
+	defer data.Close()
+	io.WriteString(conn, "RETR big.bin\r\n")
+	if got := read(); !strings.HasPrefix(got, "150 ") {
+		t.Fatalf("RETR: %q", got)
+	}
+	io.WriteString(conn, "STAT\r\n")
+	if got := read(); got != "211-Transfer in progress." {
+		t.Fatalf("STAT during transfer: %q", got)
+	}
+	if got := read(); !strings.HasPrefix(got, "Bytes transferred: ") {
+		t.Errorf("STAT line: %q", got)
+	}
+	if got := read(); got != "211 End of status." {
+		t.Errorf("STAT end: %q", got)
+	}
+	io.WriteString(conn, "ABOR\r\n")
+	if got := read(); !strings.HasPrefix(got, "426 ") {
+		t.Errorf("transfer after ABOR: %q", got)
+	}
+	if got := read(); got != "226 ABOR command successful." {
+		t.Errorf("ABOR reply: %q", got)
+	}
+	io.WriteString(conn, "NOOP\r\n")
+	if got := read(); got != "200 NOOP ok." {
+		t.Errorf("after ABOR: %q", got)
+	}
+}

@@ -21,10 +21,6 @@ import (
 // connection can still read ABOR (RFC 959 section 4.1.3) and STAT. The
 // transfer goroutine sends the final 226, 425, 426, 451 or 452 reply.
 
-// StatusProtRequired is RFC 4217's reply when the data connection would be
-// unprotected but the server insists on PROT P.
-const StatusProtRequired Code = 521
-
 // copyChunk is how much is copied between two refreshes of the data
 // connection's deadline. A chunk goes through sendfile/splice when both
 // ends are plain files and TCP connections.
