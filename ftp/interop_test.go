@@ -361,3 +361,27 @@ log_ftp_protocol=YES
 		})
 	}
 }
+
+// TestInteropNcftp uses ncftpget, ncftpput and ncftpls (PEERS.md): passive
+// by default, active with -E.
+func TestInteropNcftp(t *testing.T) {
+	get := requirePeer(t, "ncftpget")
+	put := requirePeer(t, "ncftpput")
+	ls := requirePeer(t, "ncftpls")
+	addr, dir := newTestServer(t, nil)
+	host, port, _ := net.SplitHostPort(addr)
+	for _, mode := range []struct{ name, flag string }{{"passive", "-F"}, {"active", "-E"}} {
+		t.Run(mode.name, func(t *testing.T) {
+			out := t.TempDir()
+			runPeer(t, get, "-u", "alice", "-p", "secret", "-P", port, mode.flag, "-V", host, out, "/pub/bin.dat")
+			sameFile(t, filepath.Join(dir, "pub", "bin.dat"), filepath.Join(out, "bin.dat"))
+			must(t, os.Rename(filepath.Join(out, "bin.dat"), filepath.Join(out, "nc-"+mode.name+".dat")))
+			runPeer(t, put, "-u", "alice", "-p", "secret", "-P", port, mode.flag, "-V", host, "/", filepath.Join(out, "nc-"+mode.name+".dat"))
+			sameFile(t, filepath.Join(dir, "pub", "bin.dat"), filepath.Join(dir, "nc-"+mode.name+".dat"))
+			list := runPeer(t, ls, "-u", "alice", "-p", "secret", "-P", port, mode.flag, "-l", "ftp://"+host+"/pub/")
+			if !strings.Contains(list, "rfc1261.txt") {
+				t.Errorf("ncftpls:\n%s", list)
+			}
+		})
+	}
+}
