@@ -99,10 +99,13 @@ func NewClient(ctx context.Context, conn net.Conn, trace io.Writer) (*Client, er
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	stop := c.watch(ctx)
+	defer stop()
 	r, err := c.readReply()
-	stop()
+	for err == nil && r.Code == StatusServiceReadySoon { // 120, then 220 (RFC 959 section 5.4)
+		r, err = c.readReply()
+	}
 	if err != nil {
-		return nil, err
+		return nil, c.ctxErr(ctx, err)
 	}
 	if r.Code != StatusReady {
 		return nil, r
