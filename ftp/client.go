@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"errors"
 	"io"
 	"net"
 	"net/netip"
@@ -431,9 +430,6 @@ func (c *Client) MLST(ctx context.Context, name string) (Entry, error) {
 	}
 	return Entry{}, newSyntaxError(ErrFactsSyntax, "no entry in MLST reply", []byte(r.Text()))
 }
-
-// ErrTooManyEntries is returned when a listing exceeds MaxListEntries.
-var ErrTooManyEntries = errors.New("ftp: listing has too many entries")
 
 // newDataLineReader reads listing lines; servers end them with CRLF or, some,
 // with LF alone.

@@ -19,15 +19,22 @@ const (
 	TypeOther                    // anything else (devices, OS.unix=slink, ...)
 )
 
-var entryTypeNames = [...]string{"file", "dir", "cdir", "pdir", "link", "other"}
-
 // String returns the MLSD name of the type ("file", "dir", "cdir", "pdir"),
 // or "link"/"other".
 func (t EntryType) String() string {
-	if t < 0 || int(t) >= len(entryTypeNames) {
-		return "other"
+	switch t {
+	case TypeFile:
+		return "file"
+	case TypeDir:
+		return "dir"
+	case TypeCurrent:
+		return "cdir"
+	case TypeParent:
+		return "pdir"
+	case TypeLink:
+		return "link"
 	}
-	return entryTypeNames[t]
+	return "other"
 }
 
 // IsDir reports whether the entry is a directory of any kind.

@@ -16,6 +16,9 @@ var (
 	ErrTimeSyntax    = errors.New("ftp: bad time-val")     // MDTM / modify= value (RFC 3659 section 2.3)
 	ErrTooManyLines  = errors.New("ftp: too many lines in reply")
 	ErrBadArgument   = errors.New("ftp: argument contains CR, LF or NUL")
+
+	// ErrTooManyEntries: a listing exceeded Client.MaxListEntries.
+	ErrTooManyEntries = errors.New("ftp: listing has too many entries")
 )
 
 // errorLimit caps how much of the offending input an error message quotes.

@@ -23,7 +23,8 @@ import (
 // shows the year instead of the time of day.
 const sixMonths = 182 * 24 * time.Hour
 
-var monthNames = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+// monthNames holds ls's month abbreviations, three letters each.
+const monthNames = "JanFebMarAprMayJunJulAugSepOctNovDec"
 
 // AppendListLine appends e in the Unix "ls -l" form, without a line end.
 // now decides between "Mar 14 09:26" (within six months of now) and
@@ -221,8 +222,11 @@ func parseUnixLine(line string, now time.Time) (Entry, error) {
 }
 
 func monthIndex(s string) int {
-	for i, m := range monthNames {
-		if strings.EqualFold(s, m) {
+	if len(s) != 3 {
+		return -1
+	}
+	for i := 0; i < 12; i++ {
+		if strings.EqualFold(s, monthNames[3*i:3*i+3]) {
 			return i
 		}
 	}
