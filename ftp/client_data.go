@@ -207,20 +207,26 @@ func (c *Client) transfer(ctx context.Context, verb Verb, arg string, offset int
 // abortGrace bounds the ABOR exchange after ctx has ended.
 const abortGrace = 5 * time.Second
 
-// abort sends ABOR with the data connection still open, reads the replies
-// (426 for the transfer, then 226 for ABOR, or just 226/225), and returns
-// the context's error. The data connection is closed afterwards by the
-// caller's deferred close, so the server sees ABOR before the connection
-// ends and discards an upload.
+// abort sends ABOR with the data connection still open and reads two final
+// replies: the transfer's (426 if ABOR stopped it, or 226 if it had already
+// ended) and ABOR's own (226, or 225 when nothing was left to abort), so the
+// next command reads its own reply (RFC 959 section 4.1.3). It returns the
+// context's error. The data connection is closed afterwards by the caller's
+// deferred close, so the server sees ABOR before the connection ends and
+// discards an upload.
 func (c *Client) abort(ctx context.Context) error {
 	c.conn.SetDeadline(time.Now().Add(abortGrace))
 	if err := c.send(ABOR, ""); err != nil {
 		return ctx.Err()
 	}
-	for {
+	for finals := 0; finals < 2; {
 		r, err := c.readReply()
-		if err != nil || r.Code != StatusTransferAborted && r.Code != StatusAboutToSend && r.Code != StatusAlreadyOpen {
+		if err != nil {
+			c.conn.Close() // out of step with the server: unusable
 			break
+		}
+		if !r.Code.Preliminary() {
+			finals++
 		}
 	}
 	return ctx.Err()

@@ -466,3 +466,28 @@ func (w *gateWriter) Write(p []byte) (int, error) {
 	w.n += len(p)
 	return len(p), nil
 }
+
+// TestAbortAfterTransferEnded aborts a download whose data has all arrived
+// already: the server has sent 226 for the transfer and answers ABOR with
+// 225, and the client must read both so later replies stay in step.
+func TestAbortAfterTransferEnded(t *testing.T) {
+	addr, _ := newTestServer(t, nil)
+	c := dialLogin(t, addr, "anonymous", "x")
+	ctx := context.Background()
+	must(t, c.SetBinary(ctx, true))
+	actx, cancel := context.WithCancel(ctx)
+	err := c.transfer(actx, RETR, "hello.txt", 0, func(conn net.Conn) error {
+		io.ReadAll(conn) // the whole file: the server is done
+		cancel()
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("transfer = %v", err)
+	}
+	if p, err := c.Pwd(ctx); err != nil || p != "/" {
+		t.Errorf("Pwd after the abort = %q, %v (replies out of step?)", p, err)
+	}
+	if n, err := c.Size(ctx, "hello.txt"); err != nil || n != 12 {
+		t.Errorf("Size after the abort = %d, %v", n, err)
+	}
+}
