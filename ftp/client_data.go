@@ -185,7 +185,12 @@ func (c *Client) transfer(ctx context.Context, verb Verb, arg string, offset int
 	interrupt()
 	if ctx.Err() != nil {
 		stop()
-		return c.abort(ctx)
+		if verb == STOR || verb == STOU || verb == APPE {
+			return c.abort(ctx, func() {})
+		}
+		// A download's data connection can go at once: it also stops
+		// servers that only read ABOR once the transfer has ended.
+		return c.abort(ctx, p.close)
 	}
 	if cerr := conn.Close(); err == nil && cerr != nil && !errors.Is(cerr, net.ErrClosed) {
 		err = cerr
@@ -211,12 +216,15 @@ const abortGrace = 5 * time.Second
 // replies: the transfer's (426 if ABOR stopped it, or 226 if it had already
 // ended) and ABOR's own (226, or 225 when nothing was left to abort), so the
 // next command reads its own reply (RFC 959 section 4.1.3). It returns the
-// context's error. The data connection is closed afterwards by the caller's
-// deferred close, so the server sees ABOR before the connection ends and
-// discards an upload.
-func (c *Client) abort(ctx context.Context) error {
+// context's error. afterSend runs once ABOR is sent. An upload's data
+// connection is closed only after the replies (by the caller's deferred
+// close), so the server sees ABOR before the connection ends and discards
+// the file instead of keeping a truncated one.
+func (c *Client) abort(ctx context.Context, afterSend func()) error {
 	c.conn.SetDeadline(time.Now().Add(abortGrace))
-	if err := c.send(ABOR, ""); err != nil {
+	err := c.send(ABOR, "")
+	afterSend()
+	if err != nil {
 		return ctx.Err()
 	}
 	for finals := 0; finals < 2; {
