@@ -55,8 +55,10 @@ type Client struct {
 	// it. If zero, DefaultDataTimeout; negative, none (ctx still applies).
 	DataTimeout time.Duration
 
+	raw net.Conn // the TCP connection, set once: Close may run at any time
+
 	mu      sync.Mutex
-	conn    net.Conn
+	conn    net.Conn // raw, or TLS over it after AuthTLS
 	r       *textwire.Reader
 	parser  ReplyParser
 	w       *bufio.Writer
@@ -87,7 +89,7 @@ func Dial(ctx context.Context, addr string, trace io.Writer) (*Client, error) {
 // NewClient starts a client on an open control connection and reads the
 // greeting.
 func NewClient(ctx context.Context, conn net.Conn, trace io.Writer) (*Client, error) {
-	c := &Client{conn: conn, w: bufio.NewWriter(conn), Trace: trace}
+	c := &Client{raw: conn, conn: conn, w: bufio.NewWriter(conn), Trace: trace}
 	c.setReader(conn)
 	if ap, err := netip.ParseAddrPort(conn.RemoteAddr().String()); err == nil {
 		c.host = ap.Addr().Unmap()
@@ -290,7 +292,7 @@ func (c *Client) Quit(ctx context.Context) error {
 
 // Close closes the control connection at once. It is safe to call at any
 // time, also while another method is running.
-func (c *Client) Close() error { return c.conn.Close() }
+func (c *Client) Close() error { return c.raw.Close() }
 
 // Noop sends NOOP (keeps the connection from going idle).
 func (c *Client) Noop(ctx context.Context) error { return c.simple(ctx, 2, NOOP, "") }
@@ -340,7 +342,7 @@ func (c *Client) Cwd(ctx context.Context, dir string) error { return c.simple(ct
 // Cdup changes to the parent directory.
 func (c *Client) Cdup(ctx context.Context) error { return c.simple(ctx, 2, CDUP, "") }
 
-// Mkdir creates a directory and returns its path as the server reports it.
+// Mkdir creates a directory (MKD).
 func (c *Client) Mkdir(ctx context.Context, dir string) error { return c.simple(ctx, 2, MKD, dir) }
 
 // Rmdir removes an empty directory.
