@@ -22,4 +22,5 @@ var chapters = []chapter{
 	{"ftp", "FTP: a control connection, a data connection per transfer, PORT and PASV", runFTP},
 	{"pop3", "POP3: download and delete, download and keep", runPOP3},
 	{"dns", "DNS: root, TLD and authoritative servers; iterated and recursive queries; caching; dynamic update", runDNS},
+	{"bittorrent", "BitTorrent: a tracker, a seeder and eight leechers trading pieces tit-for-tat", runBittorrent},
 }
