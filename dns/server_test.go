@@ -527,3 +527,30 @@ func TestTCPSeveralQueries(t *testing.T) {
 		t.Error("server did not close the idle connection within 10 s")
 	}
 }
+
+// TestLookupAddr: the lesson's gethostbyaddr, a PTR query under in-addr.arpa.
+func TestLookupAddr(t *testing.T) {
+	rrs, err := ParseZone(strings.NewReader(`$ORIGIN 34.12.in-addr.arpa.
+@	3600 SOA ns.example.test. hostmaster.example.test. 1 10800 3600 604800 300
+@	NS ns.example.test.
+5.158	PTR host.example.test.
+`), Root, "rev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := NewZone(MustName("34.12.in-addr.arpa."), rrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := new(ServeMux)
+	mux.Handle(z.Origin(), z)
+	mux.Handle(MustName("example.test."), newExampleZone(t))
+	r := &Resolver{Servers: []string{startServer(t, mux, "127.0.0.1:0")}}
+	names, err := r.LookupAddr(context.Background(), netip.MustParseAddr("12.34.158.5"))
+	if err != nil || len(names) != 1 || names[0].String() != "host.example.test." {
+		t.Errorf("LookupAddr(12.34.158.5) = %v, %v", names, err)
+	}
+	if _, err := r.LookupAddr(context.Background(), netip.MustParseAddr("12.34.1.1")); !IsNotFound(err) {
+		t.Errorf("LookupAddr(12.34.1.1) err = %v, want not found", err)
+	}
+}
