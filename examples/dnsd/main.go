@@ -4,7 +4,7 @@
 //
 //	go run ./examples/dnsd -addr 127.0.0.1:5353 -zone example.test.zone -allow-update 127.0.0.0/8
 //	dig @127.0.0.1 -p 5353 www.example.test
-//	go run ./examples/dnsd -addr 127.0.0.1:5354 -recursive -root-hints named.root
+//	go run ./examples/dnsd -addr 127.0.0.1:5354 -recursive -root-hints examples/dnsd/named.root
 //
 // A zone's origin is the owner of its SOA record. Updates are written back
 // to the zone file atomically.

@@ -25,3 +25,10 @@ func TestBuild(t *testing.T) {
 		t.Error("zone without SOA: no error")
 	}
 }
+
+func TestShippedRootHints(t *testing.T) {
+	roots, err := loadHints("named.root", 53)
+	if err != nil || len(roots) != 13 {
+		t.Fatalf("named.root: %d roots, %v", len(roots), err)
+	}
+}
