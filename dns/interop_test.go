@@ -316,3 +316,134 @@ zone:
 		t.Errorf("LookupHost via Knot = %v, %v", addrs, err)
 	}
 }
+
+// TestRealHierarchyInterop: our iterative resolver walks a hierarchy of real
+// servers: NSD serving the root and edu zones on 127.0.0.10, Knot serving
+// umass.edu on 127.0.0.13, both on one port (referrals carry no ports).
+func TestRealHierarchyInterop(t *testing.T) {
+	nsd := requirePeer(t, "nsd")
+	knotd := requirePeer(t, "knotd")
+	dir := t.TempDir()
+	zones := map[string]string{
+		"root.zone": `. 86400 IN SOA a.root-servers.net. nstld.verisign-grs.com. 1 1800 900 604800 86400
+. 518400 IN NS a.root-servers.net.
+a.root-servers.net. 518400 IN A 127.0.0.10
+edu. 172800 IN NS a.edu-servers.net.
+a.edu-servers.net. 172800 IN A 127.0.0.10
+`,
+		"edu.zone": `edu. 86400 IN SOA a.edu-servers.net. hostmaster.educause.edu. 1 1800 900 604800 86400
+edu. 172800 IN NS a.edu-servers.net.
+umass.edu. 172800 IN NS dns.cs.umass.edu.
+dns.cs.umass.edu. 172800 IN A 127.0.0.13
+`,
+		"umass.edu.zone": `umass.edu. 3600 IN SOA dns.cs.umass.edu. hostmaster.umass.edu. 1 10800 3600 604800 300
+umass.edu. 3600 IN NS dns.cs.umass.edu.
+dns.cs.umass.edu. 3600 IN A 127.0.0.13
+gaia.cs.umass.edu. 600 IN A 128.119.245.12
+www.umass.edu. 3600 IN CNAME gaia.cs.umass.edu.
+`,
+	}
+	for f, text := range zones {
+		os.WriteFile(filepath.Join(dir, f), []byte(text), 0o644)
+	}
+	// One port free on both addresses.
+	var port string
+	for try := 0; try < 5 && port == ""; try++ {
+		pc, l, err := ListenUDPTCP("127.0.0.10:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, p, _ := net.SplitHostPort(pc.LocalAddr().String())
+		pc2, l2, err := ListenUDPTCP("127.0.0.13:" + p)
+		pc.Close()
+		l.Close()
+		if err == nil {
+			pc2.Close()
+			l2.Close()
+			port = p
+		}
+	}
+	if port == "" {
+		t.Fatal("no common free port")
+	}
+	nsdConf := fmt.Sprintf(`server:
+  ip-address: 127.0.0.10@%[1]s
+  do-ip6: no
+  username: ""
+  chroot: ""
+  zonesdir: "%[2]s"
+  pidfile: "%[2]s/nsd.pid"
+  xfrdfile: "%[2]s/xfrd.state"
+  zonelistfile: "%[2]s/zone.list"
+  xfrdir: "%[2]s"
+  database: ""
+  logfile: "%[2]s/nsd.log"
+  server-count: 1
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: "."
+  zonefile: "root.zone"
+zone:
+  name: "edu"
+  zonefile: "edu.zone"
+`, port, dir)
+	db := filepath.Join(dir, "knotdb")
+	os.MkdirAll(db, 0o755)
+	knotConf := fmt.Sprintf(`server:
+    rundir: "%[2]s"
+    listen: 127.0.0.13@%[1]s
+    background-workers: 1
+    udp-workers: 1
+    tcp-workers: 1
+log:
+  - target: stderr
+    any: info
+database:
+    storage: "%[2]s"
+control:
+    listen: "%[2]s/knot.sock"
+template:
+  - id: default
+    storage: "%[3]s"
+    zonefile-sync: -1
+    journal-content: none
+zone:
+  - domain: umass.edu
+    file: "umass.edu.zone"
+`, port, db, dir)
+	os.WriteFile(filepath.Join(dir, "nsd.conf"), []byte(nsdConf), 0o644)
+	os.WriteFile(filepath.Join(dir, "knot.conf"), []byte(knotConf), 0o644)
+	var log bytes.Buffer
+	for _, args := range [][]string{{nsd, "-d", "-c", filepath.Join(dir, "nsd.conf")}, {knotd, "-c", filepath.Join(dir, "knot.conf")}} {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Stdout, cmd.Stderr = &log, &log
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	}
+	waitAnswer(t, net.JoinHostPort("127.0.0.10", port), "a.root-servers.net.", &log)
+	waitAnswer(t, net.JoinHostPort("127.0.0.13", port), "gaia.cs.umass.edu.", &log)
+
+	var steps []string
+	r := &Resolver{Roots: []netip.AddrPort{netip.MustParseAddrPort(net.JoinHostPort("127.0.0.10", port))}, Cache: &Cache{},
+		Trace: func(s Step) { steps = append(steps, s.Zone.String()+" "+s.Kind) }}
+	res, err := r.Resolve(context.Background(), MustName("www.umass.edu."), TypeA)
+	if err != nil {
+		t.Fatalf("Resolve via NSD and Knot: %v\ntrace %v\n%s", err, steps, log.String())
+	}
+	if len(res.Answer) != 2 || res.Answer[1].Data.String() != "128.119.245.12" {
+		t.Errorf("answer %v", texts(res.Answer))
+	}
+	// NSD serves root and edu, so it refers straight to umass.edu; Knot answers.
+	if want := []string{". referral", "umass.edu. answer"}; strings.Join(steps, ",") != strings.Join(want, ",") {
+		t.Errorf("trace %v, want %v", steps, want)
+	}
+	res, err = r.Resolve(context.Background(), MustName("nosuch.umass.edu."), TypeA)
+	if err != nil || res.Rcode != RcodeNameError || len(res.Authority) != 1 {
+		t.Errorf("NXDOMAIN from Knot: %+v %v", res, err)
+	}
+}
