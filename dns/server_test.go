@@ -554,3 +554,32 @@ func TestLookupAddr(t *testing.T) {
 		t.Errorf("LookupAddr(12.34.1.1) err = %v, want not found", err)
 	}
 }
+
+// TestSecondary: a secondary server loads the zone from its primary by zone
+// transfer and answers the same (CHECKLIST DNS-40).
+func TestSecondary(t *testing.T) {
+	primary := newExampleZone(t)
+	addr := startServer(t, primary, "127.0.0.1:0")
+	rrs, err := (&Client{}).Transfer(context.Background(), MustName("example.test."), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secondary, err := NewZone(MustName("example.test."), rrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(primary.Records(), secondary.Records(), cmpOpts); d != "" {
+		t.Errorf("secondary differs (-primary +secondary):\n%s", d)
+	}
+	saddr := startServer(t, secondary, "127.0.0.1:0")
+	m := query(t, &Client{}, saddr, "chain.example.test.", TypeAAAA)
+	if !m.Authoritative || len(m.Answer) != 3 {
+		t.Errorf("secondary's answer: %v", m)
+	}
+	// A refused transfer is an error.
+	primary.AllowTransfer = nil
+	var re *RcodeError
+	if _, err := (&Client{}).Transfer(context.Background(), MustName("example.test."), addr); !errors.As(err, &re) || re.Rcode != RcodeRefused {
+		t.Errorf("refused transfer: err = %v, want REFUSED", err)
+	}
+}
