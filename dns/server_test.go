@@ -583,3 +583,44 @@ func TestSecondary(t *testing.T) {
 		t.Errorf("refused transfer: err = %v, want REFUSED", err)
 	}
 }
+
+// TestClientIgnoresForgedReplies: replies with the wrong ID or question are
+// dropped, and the client waits for the real one (RFC 5452 section 9.1).
+func TestClientIgnoresForgedReplies(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	defer func() { pc.Close(); <-done }()
+	go func() {
+		defer close(done)
+		buf := make([]byte, 512)
+		n, addr, err := pc.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		var q Msg
+		if q.Unpack(buf[:n]) != nil {
+			return
+		}
+		send := func(id uint16, name string, a string) {
+			m := new(Msg).SetReply(&q)
+			m.ID = id
+			m.Question[0].Name = MustName(name)
+			m.Answer = []RR{{Name: m.Question[0].Name, Class: ClassINET, TTL: 1, Data: &A{Addr: netip.MustParseAddr(a)}}}
+			b, _ := m.Pack()
+			pc.WriteTo(b, addr)
+		}
+		send(q.ID+1, "www.example.test.", "6.6.6.6") // wrong ID
+		send(q.ID, "evil.example.test.", "6.6.6.7")  // wrong question
+		send(q.ID, "www.example.test.", "192.0.2.1") // the real reply
+	}()
+	m, err := (&Client{}).Exchange(context.Background(), new(Msg).SetQuestion(MustName("www.example.test."), TypeA), pc.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Answer[0].Data.String(); got != "192.0.2.1" {
+		t.Errorf("client accepted a forged reply: %s", got)
+	}
+}
