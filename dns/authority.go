@@ -351,16 +351,14 @@ func (z *Zone) rotate(rrs []RR, t Type) []RR {
 
 // delegation finds the highest zone cut strictly below the apex at or above name.
 func (z *Zone) delegation(name Name) (Name, []RR) {
-	var chain []Name
+	var cut Name
+	var ns []RR
 	for n := name.Canonical(); n.n > z.origin.n; n = n.Parent() {
-		chain = append(chain, n)
-	}
-	for i := len(chain) - 1; i >= 0; i-- {
-		if ns := z.nodes[chain[i]][TypeNS]; len(ns) > 0 {
-			return chain[i], ns
+		if rrs := z.nodes[n][TypeNS]; len(rrs) > 0 {
+			cut, ns = n, rrs // keep walking up: the highest cut wins
 		}
 	}
-	return Root, nil
+	return cut, ns
 }
 
 // wildcard finds the node that synthesizes name: "*" under its closest
