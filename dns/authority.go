@@ -74,6 +74,27 @@ func NewZone(origin Name, rrs []RR) (*Zone, error) {
 	return z, nil
 }
 
+// Replace swaps the zone's records for rrs, as a secondary server does after
+// a zone transfer. rrs must satisfy the same rules as for [NewZone]; on
+// error the zone is unchanged.
+func (z *Zone) Replace(rrs []RR) error {
+	nz, err := NewZone(z.origin, rrs)
+	if err != nil {
+		return err
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.nodes, z.exists, z.order = nz.nodes, nz.exists, nz.order
+	return nil
+}
+
+// Serial returns the serial number of the zone's SOA record.
+func (z *Zone) Serial() uint32 {
+	z.mu.RLock()
+	defer z.mu.RUnlock()
+	return z.soa().Data.(*SOA).Serial
+}
+
 // LoadZone reads a zone from a master file (see [ParseZone]); the zone's
 // File is set to path, so updates are written back to it.
 func LoadZone(path string, origin Name) (*Zone, error) {

@@ -624,3 +624,31 @@ func TestClientIgnoresForgedReplies(t *testing.T) {
 		t.Errorf("client accepted a forged reply: %s", got)
 	}
 }
+
+// TestSecondaryRefresh: after an update on the primary bumps the serial, a
+// refresh transfers the new zone; without a change nothing is transferred.
+func TestSecondaryRefresh(t *testing.T) {
+	primary := newExampleZone(t)
+	addr := startServer(t, primary, "127.0.0.1:0")
+	sec := &Secondary{Origin: MustName("example.test."), Primary: addr}
+	z, err := sec.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := sec.Refresh(context.Background()); err != nil || changed {
+		t.Fatalf("refresh without change: %v, %v", changed, err)
+	}
+	upd := &Msg{Header: Header{Opcode: OpcodeUpdate}}
+	upd.Question = []Question{{Name: MustName("example.test."), Type: TypeSOA, Class: ClassINET}}
+	rr, _ := ParseRR("late.example.test. 60 IN A 192.0.2.60")
+	upd.Authority = []RR{rr}
+	if r, err := (&Client{}).Exchange(context.Background(), upd, addr); err != nil || r.Rcode != RcodeSuccess {
+		t.Fatalf("update: %v %v", r, err)
+	}
+	if changed, err := sec.Refresh(context.Background()); err != nil || !changed {
+		t.Fatalf("refresh after update: %v, %v", changed, err)
+	}
+	if z.Serial() != 2 || len(z.Records()) != len(primary.Records()) {
+		t.Errorf("secondary serial %d with %d records; primary has %d", z.Serial(), len(z.Records()), len(primary.Records()))
+	}
+}
