@@ -59,7 +59,9 @@
 //
 // Dynamic update (RFC 2136) adds and deletes records in a running [Zone]
 // and rewrites its file; [Server.TSIGKeys] and [Client.TSIG] sign requests
-// and replies with shared keys (RFC 8945, HMAC-SHA256), as nsupdate -y does.
+// and replies with shared keys (RFC 8945, HMAC-SHA256), as nsupdate -y does,
+// zone transfers included. A [Secondary] loads a zone from its primary with
+// [Client.Transfer] and refreshes it on the SOA's timers.
 //
 // [Client] sends one query and matches its reply; [Resolver] looks names up,
 // either as a stub that asks a recursive server, or iteratively from the root

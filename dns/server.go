@@ -165,20 +165,21 @@ func (s *Server) udpSize() int {
 
 // respWriter is the ResponseWriter of one request.
 type respWriter struct {
-	srv     *Server
-	req     *Msg
-	network string
-	local   net.Addr
-	remote  net.Addr
-	pw      sockets.PacketWriter // UDP
-	conn    net.Conn             // TCP
-	written bool
-	buf     []byte
-	tsigKey *TSIGKey // sign replies with this key
-	reqMAC  []byte
-	tsigErr Rcode
-	signer  Name // the verified key of the request
-	signed  bool
+	srv       *Server
+	req       *Msg
+	network   string
+	local     net.Addr
+	remote    net.Addr
+	pw        sockets.PacketWriter // UDP
+	conn      net.Conn             // TCP
+	written   bool
+	buf       []byte
+	tsigKey   *TSIGKey // sign replies with this key
+	reqMAC    []byte
+	tsigErr   Rcode
+	tsigLater bool // later message of a multi-message reply
+	signer    Name // the verified key of the request
+	signed    bool
 }
 
 // TSIGSigner returns the name of the key whose signature on the request
@@ -195,7 +196,13 @@ func (w *respWriter) sign(b []byte) ([]byte, error) {
 	if w.tsigKey == nil {
 		return b, nil
 	}
-	signed, _, err := SignTSIG(b, *w.tsigKey, uint64(time.Now().Unix()), w.reqMAC, w.tsigErr)
+	// Over TCP a handler may send several messages (a zone transfer): the
+	// first is signed with the request's MAC, each later one with the MAC
+	// of the one before it (RFC 8945 section 5.3.1).
+	signed, mac, err := signTSIG(b, *w.tsigKey, uint64(time.Now().Unix()), w.reqMAC, w.tsigErr, w.tsigLater)
+	if err == nil && w.network == "tcp" && mac != nil {
+		w.reqMAC, w.tsigLater = mac, true
+	}
 	return signed, err
 }
 
@@ -315,7 +322,7 @@ func (s *Server) serveMsg(ctx context.Context, w *respWriter, b []byte) {
 	req := new(Msg)
 	w.req = req
 	// A TCP connection carries many requests: forget the last one's signature.
-	w.tsigKey, w.reqMAC, w.tsigErr, w.signed = nil, nil, 0, false
+	w.tsigKey, w.reqMAC, w.tsigErr, w.signed, w.tsigLater = nil, nil, 0, false, false
 	if err := req.Unpack(b); err != nil {
 		if len(b) < headerLen || b[2]&0x80 != 0 {
 			return // no header to answer, or a stray reply
