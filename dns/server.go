@@ -50,6 +50,10 @@ type Server struct {
 	MaxTCPQueries int
 	// Logger receives malformed requests and handler panics; nil means slog.Default().
 	Logger *slog.Logger
+	// Workers is the number of UDP requests served at once; zero means
+	// sockets.DefaultWorkers(). A recursive server, whose handler waits on
+	// other servers, wants more (dnsd uses 64).
+	Workers int
 	// TSIGKeys are the keys signed requests may use (RFC 8945). A signed
 	// request is verified before the handler sees it: a bad signature, an
 	// unknown key or a stale time gets NOTAUTH; a good one gets a signed
@@ -67,6 +71,7 @@ func (s *Server) init() {
 		s.tcp.Logger = s.Logger
 		s.udp.Handler = sockets.PacketHandlerFunc(s.servePacket)
 		s.udp.Logger = s.Logger
+		s.udp.Workers = s.Workers
 	})
 }
 

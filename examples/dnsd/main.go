@@ -62,6 +62,9 @@ func main() {
 		cli.Fatal("dnsd", err)
 	}
 	srv := &dns.Server{Handler: handler, Logger: cli.Logger(), TSIGKeys: tsig}
+	if *recursive {
+		srv.Workers = 64 // each resolution waits on other servers
+	}
 	cli.Listening("udp", pc.LocalAddr())
 	cli.Listening("tcp", l.Addr())
 	served := make(chan error, 2)
