@@ -220,6 +220,9 @@ func (w *respWriter) WriteMsg(m *Msg) error {
 		return errors.New("dns: second reply to a UDP request")
 	}
 	w.written = true
+	if w.buf == nil {
+		w.buf = make([]byte, 0, MaxUDPSize)
+	}
 	reqOPT := w.req.OPT()
 	if reqOPT != nil && m.OPT() == nil {
 		// EDNS0 negotiation: answer an EDNS query with our own OPT (RFC 6891 section 7).
