@@ -18,8 +18,8 @@ var ErrTransfer = errors.New("dns: zone transfer failed")
 // Transfer fetches every record of zone from server by AXFR over TCP
 // (RFC 5936), as a secondary server does to load a zone from its primary.
 // The result starts with the SOA and does not repeat it at the end; it can
-// be given to [NewZone]. With TSIG set the request is signed, but the
-// replies' signatures are not checked.
+// be given to [NewZone]. With TSIG set the request is signed and every
+// signed reply message is verified, each chained to the one before.
 func (c *Client) Transfer(ctx context.Context, zone Name, server string) ([]RR, error) {
 	server = withPort(server)
 	ctx, cancel := context.WithTimeout(ctx, 10*c.timeout())
@@ -41,8 +41,9 @@ func (c *Client) Transfer(ctx context.Context, zone Name, server string) ([]RR, 
 	if err != nil {
 		return nil, err
 	}
+	var mac []byte // the last verified MAC: the request's, then each signed reply's
 	if c.TSIG != nil {
-		if wire, _, err = SignTSIG(wire, *c.TSIG, uint64(time.Now().Unix()), nil, 0); err != nil {
+		if wire, mac, err = SignTSIG(wire, *c.TSIG, uint64(time.Now().Unix()), nil, 0); err != nil {
 			return nil, err
 		}
 	}
@@ -50,14 +51,29 @@ func (c *Client) Transfer(ctx context.Context, zone Name, server string) ([]RR, 
 		return nil, err
 	}
 	var rrs []RR
-	var buf []byte
-	for {
+	var buf, pending []byte
+	for first := true; ; first = false {
 		m := new(Msg)
 		if buf, err = readTCPMsg(conn, m, buf); err != nil {
 			return nil, err
 		}
 		if m.ID != q.ID || !m.Response {
 			return nil, ErrIDMismatch
+		}
+		if c.TSIG != nil {
+			// The first and last messages must be signed; up to 99 in
+			// between may not be (RFC 8945 section 5.3.1).
+			if hasTSIG(m) {
+				var err error
+				if _, mac, err = verifyTSIG(buf, []TSIGKey{*c.TSIG}, uint64(time.Now().Unix()), mac, pending, !first); err != nil {
+					return nil, err
+				}
+				pending = pending[:0]
+			} else if first || len(pending) > 99*MaxMsgSize {
+				return nil, ErrNoTSIG
+			} else {
+				pending = append(pending, buf...)
+			}
 		}
 		if m.Rcode != RcodeSuccess {
 			return nil, &RcodeError{Name: zone, Rcode: m.Rcode}
@@ -71,6 +87,9 @@ func (c *Client) Transfer(ctx context.Context, zone Name, server string) ([]RR, 
 				return nil, ErrTransfer
 			}
 			if len(rrs) > 0 && t == TypeSOA && rr.Name.Equal(zone) {
+				if c.TSIG != nil && len(pending) > 0 {
+					return nil, ErrNoTSIG // the last message was not signed
+				}
 				return rrs, nil // the closing SOA
 			}
 			if len(rrs) >= MaxTransferRecords {

@@ -330,6 +330,13 @@ func tsigRecord(wire []byte) (int, RR, error) {
 // request's MAC when wire is a reply. It returns the key used and the
 // message's MAC, or an error wrapping ErrNoTSIG, ErrBadKey, ErrBadSig or ErrBadTime.
 func VerifyTSIG(wire []byte, keys []TSIGKey, now uint64, requestMAC []byte) (TSIGKey, []byte, error) {
+	return verifyTSIG(wire, keys, now, requestMAC, nil, false)
+}
+
+// verifyTSIG verifies wire; with later set it is a later message of a
+// multi-message reply, signed over the prior MAC, the unsigned messages
+// since (pending), itself and the timers (RFC 8945 section 5.3.1).
+func verifyTSIG(wire []byte, keys []TSIGKey, now uint64, requestMAC, pending []byte, later bool) (TSIGKey, []byte, error) {
 	off, rr, err := tsigRecord(wire)
 	if err != nil {
 		return TSIGKey{}, nil, err
@@ -349,7 +356,12 @@ func VerifyTSIG(wire []byte, keys []TSIGKey, now uint64, requestMAC []byte) (TSI
 	msg := append([]byte(nil), wire[:off]...)
 	binary.BigEndian.PutUint16(msg, t.OrigID)
 	binary.BigEndian.PutUint16(msg[10:], binary.BigEndian.Uint16(msg[10:])-1)
-	want := tsigMAC(key.Secret, requestMAC, msg, rr.Name, t)
+	var want []byte
+	if later {
+		want = tsigTimersMAC(key.Secret, requestMAC, append(append([]byte(nil), pending...), msg...), t)
+	} else {
+		want = tsigMAC(key.Secret, requestMAC, msg, rr.Name, t)
+	}
 	if !hmac.Equal(want, t.MAC) {
 		return key, nil, ErrBadSig
 	}

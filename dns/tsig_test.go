@@ -159,3 +159,26 @@ func TestTSIGAXFRInterop(t *testing.T) {
 		t.Errorf("no transfer summary:\n%s", out)
 	}
 }
+
+// TestTSIGTransfer: a signed transfer spanning several messages verifies
+// message by message; the wrong key fails.
+func TestTSIGTransfer(t *testing.T) {
+	z := newExampleZone(t)
+	for i := 0; i < 250; i++ {
+		rr, _ := ParseRR(fmt.Sprintf("h%d.example.test. 60 IN A 192.0.2.%d", i, i%256))
+		z.add(rr)
+	}
+	srv := &Server{Handler: z, TSIGKeys: []TSIGKey{testKey}, Logger: slog.New(slog.DiscardHandler)}
+	addr := startServerWith(t, srv, "127.0.0.1:0")
+	rrs, err := (&Client{TSIG: &testKey}).Transfer(context.Background(), MustName("example.test."), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rrs) != len(z.Records()) {
+		t.Errorf("transferred %d records, zone has %d", len(rrs), len(z.Records()))
+	}
+	wrong := TSIGKey{Name: testKey.Name, Secret: []byte("not the secret")}
+	if _, err := (&Client{TSIG: &wrong}).Transfer(context.Background(), MustName("example.test."), addr); err == nil {
+		t.Error("transfer with the wrong key succeeded")
+	}
+}
