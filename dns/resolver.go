@@ -40,7 +40,8 @@ type Resolver struct {
 	// Limits bound the work of one iterative resolution; zero fields mean the defaults.
 	Limits Limits
 	// Trace, when non-nil, is called for every query sent in iterative mode,
-	// and for every answer served from the cache.
+	// and for every answer served from the cache. Concurrent resolutions
+	// call it concurrently.
 	Trace func(Step)
 }
 
