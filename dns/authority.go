@@ -16,6 +16,8 @@ const (
 	MaxCNAMEChain = 8
 	// AXFRRecordsPerMsg is how many records go in each message of a zone transfer.
 	AXFRRecordsPerMsg = 100
+	// AXFRMaxMsgBytes bounds the records' size in one message of a zone transfer.
+	AXFRMaxMsgBytes = 16 << 10
 )
 
 // Zone is the data of one zone and the [Handler] that serves it
@@ -469,7 +471,17 @@ func (z *Zone) serveAXFR(w ResponseWriter, r *Msg) {
 	z.mu.RUnlock()
 	rrs = append(rrs, soa)
 	for len(rrs) > 0 {
-		n := min(len(rrs), AXFRRecordsPerMsg)
+		// Up to AXFRRecordsPerMsg records, and fewer when they are large,
+		// so that every message stays far below the 64 KiB TCP frame.
+		n, size := 0, 0
+		for n < len(rrs) && n < AXFRRecordsPerMsg {
+			l := rrWireLen(&rrs[n])
+			if n > 0 && size+l > AXFRMaxMsgBytes {
+				break
+			}
+			size += l
+			n++
+		}
 		m := new(Msg).SetReply(r)
 		m.Authoritative = true
 		m.Answer = rrs[:n]
@@ -478,4 +490,13 @@ func (z *Zone) serveAXFR(w ResponseWriter, r *Msg) {
 			return
 		}
 	}
+}
+
+// rrWireLen returns the uncompressed wire length of rr.
+func rrWireLen(rr *RR) int {
+	p := packer{noCompress: true}
+	if p.rr(rr, 0) != nil {
+		return MaxMsgSize
+	}
+	return len(p.msg)
 }

@@ -3,6 +3,7 @@ package dns
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -650,5 +651,25 @@ func TestSecondaryRefresh(t *testing.T) {
 	}
 	if z.Serial() != 2 || len(z.Records()) != len(primary.Records()) {
 		t.Errorf("secondary serial %d with %d records; primary has %d", z.Serial(), len(z.Records()), len(primary.Records()))
+	}
+}
+
+// TestAXFRLargeRecords: big records are spread over messages that each fit a TCP frame.
+func TestAXFRLargeRecords(t *testing.T) {
+	z := newExampleZone(t)
+	for i := 0; i < 20; i++ {
+		var txt []string
+		for j := 0; j < 200; j++ { // 200 strings of 255 octets: ~51 KiB of data per record
+			txt = append(txt, strings.Repeat("x", 255))
+		}
+		z.add(RR{Name: MustName(fmt.Sprintf("huge%d.example.test.", i)), Class: ClassINET, TTL: 60, Data: &TXT{Txt: txt}})
+	}
+	addr := startServer(t, z, "127.0.0.1:0")
+	rrs, err := (&Client{}).Transfer(context.Background(), MustName("example.test."), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rrs) != len(z.Records()) {
+		t.Errorf("transferred %d records, zone has %d", len(rrs), len(z.Records()))
 	}
 }
