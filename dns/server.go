@@ -238,6 +238,12 @@ func (w *respWriter) WriteMsg(m *Msg) error {
 	var err error
 	if w.network == "tcp" {
 		b, perr := m.AppendPack(w.buf[:0])
+		if errors.Is(perr, ErrMsgTooLarge) {
+			// Even TCP cannot carry it: say so rather than stay silent.
+			fail := &Msg{Header: m.Header, Question: m.Question}
+			fail.Rcode = RcodeServerFailure
+			b, perr = fail.AppendPack(w.buf[:0])
+		}
 		if perr != nil {
 			return perr
 		}
