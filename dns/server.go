@@ -260,10 +260,10 @@ func (w *respWriter) WriteMsg(m *Msg) error {
 		limit = min(max(int(reqOPT.UDPSize), MaxUDPSize), w.srv.udpSize())
 	}
 	b, err := m.AppendPack(w.buf[:0])
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrMsgTooLarge) {
 		return err
 	}
-	if len(b) > limit {
+	if err != nil || len(b) > limit {
 		b, err = truncate(m, limit, b[:0])
 		if err != nil {
 			return err
