@@ -673,3 +673,23 @@ func TestAXFRLargeRecords(t *testing.T) {
 		t.Errorf("transferred %d records, zone has %d", len(rrs), len(z.Records()))
 	}
 }
+
+// TestReplyTooLarge: an RRset too large even for TCP gets SERVFAIL over TCP
+// and TC over UDP, never silence.
+func TestReplyTooLarge(t *testing.T) {
+	z := newExampleZone(t)
+	for i := 0; i < 2; i++ {
+		var txt []string
+		for j := 0; j < 200; j++ {
+			txt = append(txt, strings.Repeat(string(rune('a'+i)), 255))
+		}
+		z.add(RR{Name: MustName("huge.example.test."), Class: ClassINET, TTL: 60, Data: &TXT{Txt: txt}})
+	}
+	addr := startServer(t, z, "127.0.0.1:0")
+	if m := query(t, &Client{TCP: true}, addr, "huge.example.test.", TypeTXT); m.Rcode != RcodeServerFailure {
+		t.Errorf("over TCP: %v, want SERVFAIL", m.Rcode)
+	}
+	if m := query(t, &Client{IgnoreTruncation: true}, addr, "huge.example.test.", TypeTXT); !m.Truncated {
+		t.Errorf("over UDP: tc=%v, want TC", m.Truncated)
+	}
+}
