@@ -287,8 +287,11 @@ func truncate(m *Msg, limit int, buf []byte) ([]byte, error) {
 		mm.Additional = []RR{{Name: Root, Data: o}}
 	}
 	b, err := mm.AppendPack(buf)
-	if err != nil || len(b) <= limit {
+	if err != nil && !errors.Is(err, ErrMsgTooLarge) {
 		return b, err
+	}
+	if err == nil && len(b) <= limit {
+		return b, nil
 	}
 	mm.Answer, mm.Authority = nil, nil
 	mm.Truncated = true
