@@ -693,3 +693,42 @@ func TestReplyTooLarge(t *testing.T) {
 		t.Errorf("over UDP: tc=%v, want TC", m.Truncated)
 	}
 }
+
+// TestClientRetriesLostDatagram: UDP loses the first query; the client
+// sends it again after its timeout, from a new source port.
+func TestClientRetriesLostDatagram(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports := make(chan int, 2)
+	done := make(chan struct{})
+	defer func() { pc.Close(); <-done }()
+	go func() {
+		defer close(done)
+		buf := make([]byte, 512)
+		for i := 0; ; i++ {
+			n, addr, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			ports <- addr.(*net.UDPAddr).Port
+			if i == 0 {
+				continue // lost
+			}
+			var q Msg
+			if q.Unpack(buf[:n]) != nil {
+				continue
+			}
+			b, _ := new(Msg).SetReply(&q).Pack()
+			pc.WriteTo(b, addr)
+		}
+	}()
+	c := &Client{Timeout: 200 * time.Millisecond, Attempts: 3}
+	if _, err := c.Exchange(context.Background(), new(Msg).SetQuestion(MustName("x.test."), TypeA), pc.LocalAddr().String()); err != nil {
+		t.Fatal(err)
+	}
+	if p1, p2 := <-ports, <-ports; p1 == p2 {
+		t.Errorf("retry used the same source port %d", p1)
+	}
+}
