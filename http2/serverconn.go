@@ -61,6 +61,7 @@ type serverConn struct {
 	spaceCond sync.Cond
 	// Everything below is guarded by mu.
 	streams        map[uint32]*serverStream
+	openClient     int      // client streams not yet closed: MAX_CONCURRENT_STREAMS counts these
 	recentlyClosed []uint32 // ring of closed client streams, for STREAM_CLOSED
 	maxClientID    uint32
 	nextPushID     uint32
@@ -510,7 +511,7 @@ func (sc *serverConn) processHeaderBlock() error {
 		sc.mu.Unlock()
 		return StreamError{StreamID: id, Code: ErrCodeProtocol, Cause: errors.New("stream depends on itself")}
 	}
-	if open := sc.openClientStreamsLocked(); open >= int(sc.maxStreams) {
+	if sc.openClient >= int(sc.maxStreams) {
 		sc.mu.Unlock()
 		return StreamError{StreamID: id, Code: ErrCodeRefusedStream}
 	}
@@ -556,18 +557,6 @@ func (sc *serverConn) processHeaderBlock() error {
 	return err
 }
 
-// openClientStreamsLocked counts the streams that count against
-// SETTINGS_MAX_CONCURRENT_STREAMS: open or half-closed client streams.
-func (sc *serverConn) openClientStreamsLocked() int {
-	n := 0
-	for id, s := range sc.streams {
-		if id%2 == 1 && s.state != StateClosed {
-			n++
-		}
-	}
-	return n
-}
-
 // newStreamLocked creates a client stream.
 func (sc *serverConn) newStreamLocked(id uint32, endStream bool) *serverStream {
 	s := &serverStream{
@@ -585,6 +574,7 @@ func (sc *serverConn) newStreamLocked(id uint32, endStream bool) *serverStream {
 		s.body.closeWithError(io.EOF)
 	}
 	sc.streams[id] = s
+	sc.openClient++
 	return s
 }
 
@@ -831,6 +821,7 @@ func (sc *serverConn) closeStreamLocked(s *serverStream, err error) {
 	delete(sc.streams, s.id)
 	sc.sched.close(s.id)
 	if s.id%2 == 1 {
+		sc.openClient--
 		if len(sc.recentlyClosed) >= int(sc.maxStreams) {
 			sc.recentlyClosed = sc.recentlyClosed[1:]
 		}
