@@ -227,7 +227,8 @@ func (w *respWriter) WriteMsg(m *Msg) error {
 	if reqOPT != nil && m.OPT() == nil {
 		// EDNS0 negotiation: answer an EDNS query with our own OPT (RFC 6891 section 7).
 		mm := *m
-		mm.Additional = append(append([]RR(nil), m.Additional...), RR{Name: Root, Data: &OPT{UDPSize: uint16(w.srv.udpSize())}})
+		// The DO bit is copied from the query (RFC 3225 section 3).
+		mm.Additional = append(append([]RR(nil), m.Additional...), RR{Name: Root, Data: &OPT{UDPSize: uint16(w.srv.udpSize()), DO: reqOPT.DO}})
 		m = &mm
 	}
 	if reqOPT == nil && m.Rcode > 0xF {

@@ -210,6 +210,11 @@ func TestEDNSNegotiation(t *testing.T) {
 	if o == nil || o.UDPSize != DefaultEDNSSize {
 		t.Fatalf("reply OPT = %v, want one advertising %d", o, DefaultEDNSSize)
 	}
+	q0 := new(Msg).SetQuestion(MustName("www.example.test."), TypeA)
+	q0.SetEDNS(1232, true)
+	if m, err := (&Client{}).Exchange(context.Background(), q0, addr); err != nil || m.OPT() == nil || !m.OPT().DO {
+		t.Errorf("DO bit not copied into the reply (RFC 3225): %v %v", m, err)
+	}
 	m = query(t, &Client{NoEDNS: true}, addr, "www.example.test.", TypeA)
 	if m.OPT() != nil {
 		t.Errorf("reply to a non-EDNS query has an OPT record")
