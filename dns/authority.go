@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"os"
 	"sync"
-	"sync/atomic"
 )
 
 // Authoritative-server limits.
@@ -49,7 +48,8 @@ type Zone struct {
 	nodes  map[Name]map[Type][]RR // canonical owner -> type -> RRset
 	exists map[Name]int           // canonical names with records at or below them -> count
 	order  []Name                 // owners in first-seen order, for transfers and the file
-	rot    atomic.Uint32
+	rotMu  sync.Mutex
+	rot    map[rotKey]uint32 // per-RRset round-robin position
 }
 
 // NewZone builds a zone with apex origin from rrs, which must hold exactly
@@ -360,13 +360,28 @@ func appendOwned(dst, rrs []RR, name Name) []RR {
 	return dst
 }
 
+type rotKey struct {
+	name Name
+	t    Type
+}
+
 // rotate returns A and AAAA RRsets rotated by one more position on every
-// answer, a simple DNS load distribution over replicated servers.
+// answer for that RRset, a simple DNS load distribution over replicated
+// servers.
 func (z *Zone) rotate(rrs []RR, t Type) []RR {
 	if (t != TypeA && t != TypeAAAA) || len(rrs) < 2 {
 		return rrs
 	}
-	i := int(z.rot.Add(1)-1) % len(rrs)
+	z.rotMu.Lock()
+	if z.rot == nil {
+		z.rot = make(map[rotKey]uint32)
+	}
+	// Keyed by the stored owner (a wildcard's, not the query's), so the
+	// map is bounded by the zone's size whatever names are asked.
+	k := rotKey{rrs[0].Name.Canonical(), t}
+	i := int(z.rot[k] % uint32(len(rrs)))
+	z.rot[k]++
+	z.rotMu.Unlock()
 	out := make([]RR, 0, len(rrs))
 	out = append(out, rrs[i:]...)
 	return append(out, rrs[:i]...)

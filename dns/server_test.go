@@ -62,6 +62,8 @@ _sip._tcp IN SRV 10 60 5060 sip1
 	IN SRV 10 20 5060 sip2
 	IN SRV 5 0 5060 sip0
 txt	IN TXT "hello" "world"
+pool	IN A 192.0.2.101
+	IN A 192.0.2.102
 `
 
 func newExampleZone(t testing.TB) *Zone {
@@ -186,6 +188,16 @@ func TestRoundRobin(t *testing.T) {
 	}
 	if len(seen) != 3 {
 		t.Errorf("first addresses over three queries = %v, want all three servers in turn", seen)
+	}
+	// Interleaved queries for another RRset do not disturb the rotation.
+	var firsts []string
+	for i := 0; i < 3; i++ {
+		query(t, &Client{}, addr, "www.example.test.", TypeAAAA)
+		query(t, &Client{}, addr, "pool.example.test.", TypeA) // another rotating RRset
+		firsts = append(firsts, query(t, &Client{}, addr, "www.example.test.", TypeA).Answer[0].Data.String())
+	}
+	if d := cmp.Diff([]string{"192.0.2.1", "192.0.2.2", "192.0.2.3"}, firsts); d != "" {
+		t.Errorf("rotation with other queries in between (-want +got):\n%s", d)
 	}
 }
 
