@@ -1,7 +1,12 @@
 package smtp
 
 import (
+	"log/slog"
+	"net"
 	"testing"
+	"time"
+
+	"github.com/applayer/applayer/internal/textwire"
 )
 
 // FuzzParseCommand checks that no input panics and that a parsed MAIL or
@@ -58,5 +63,48 @@ func FuzzNewReply(f *testing.F) {
 		}
 		r := NewReply(code, []string{text})
 		_ = AppendReply(nil, r)
+	})
+}
+
+// FuzzServerSession sends arbitrary bytes to a live server: whatever the
+// input, the server answers with well-formed replies and never hangs or
+// panics. The data reader (DATA, BDAT) is reached through the seeds.
+func FuzzServerSession(f *testing.F) {
+	f.Add("EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n..x\r\n.\r\nQUIT\r\n")
+	f.Add("HELO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nno end")
+	f.Add("EHLO x\r\nMAIL FROM:<a@b> BODY=BINARYMIME\r\nRCPT TO:<c@d>\r\nBDAT 3 LAST\r\nabcQUIT\r\n")
+	f.Add("EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nBDAT 99999999\r\nx")
+	f.Add("EHLO x\r\nAUTH LOGIN\r\n*\r\nAUTH PLAIN\r\n=\r\nSTARTTLS\r\n\x00\r\n")
+	f.Add("DATA\r\n.\r\n\n\n\r\r\n")
+	addr := startServer(f, &Server{
+		Backend:         &memBackend{users: map[string]string{"a": "b"}},
+		MaxMessageBytes: 64, AllowInsecureAuth: true,
+		Limits: Limits{MaxCommandLine: 128}, Logger: slog.New(slog.DiscardHandler),
+		CommandTimeout: 2 * time.Second, DataTimeout: 2 * time.Second,
+	})
+	f.Fuzz(func(t *testing.T, in string) {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(10 * time.Second))
+		go func() {
+			conn.Write([]byte(in))
+			conn.(*net.TCPConn).CloseWrite()
+		}()
+		r := textwire.NewReader(conn, 4096)
+		for {
+			line, err := r.ReadLine()
+			if err != nil {
+				if ne, ok := err.(net.Error); ok && ne.Timeout() {
+					t.Fatalf("server hung on %q", in)
+				}
+				return
+			}
+			if _, _, _, err := textwire.ParseReplyLine(line); err != nil {
+				t.Fatalf("bad reply line %q for input %q", line, in)
+			}
+		}
 	})
 }

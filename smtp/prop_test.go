@@ -1,10 +1,13 @@
 package smtp
 
 import (
+	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"unicode"
 
+	"github.com/applayer/applayer/internal/textwire"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
@@ -144,6 +147,40 @@ func TestReplyRoundTrip(t *testing.T) {
 		got := NewReply(r.Code, text)
 		if diff := cmp.Diff(r, got, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("round trip of %q mismatch (-want +got):\n%s", wire, diff)
+		}
+	})
+}
+
+// TestDotStuffingRoundTrip: any text written through the client's
+// dot-stuffing writer comes out of the server's data reader unchanged
+// (line ends normalised to CRLF), however many lines start with dots.
+func TestDotStuffingRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		lines := rapid.SliceOf(rapid.StringMatching(`\.{0,3}[a-z. ]{0,12}`)).Draw(t, "lines")
+		text := ""
+		for _, l := range lines {
+			text += l + "\r\n"
+		}
+		var wire bytes.Buffer
+		w := textwire.NewWriter(&wire)
+		dw := w.DotWriter()
+		io.WriteString(dw, text)
+		dw.Close()
+		w.Flush()
+		for _, l := range strings.Split(strings.TrimSuffix(wire.String(), "\r\n"), "\r\n") {
+			if l == "." {
+				continue
+			}
+			if strings.HasPrefix(l, ".") && !strings.HasPrefix(l, "..") {
+				t.Fatalf("unstuffed line %q on the wire %q", l, wire.String())
+			}
+		}
+		got, err := io.ReadAll(textwire.NewReader(&wire, DefaultMaxTextLine).DotReader(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != text {
+			t.Fatalf("round trip of %q gave %q (wire %q)", text, got, wire.String())
 		}
 	})
 }

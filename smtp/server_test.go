@@ -2,10 +2,14 @@ package smtp
 
 import (
 	"context"
+	"errors"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/applayer/applayer/internal/wiretest"
+	"github.com/applayer/applayer/sockets"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -322,4 +326,48 @@ func TestLongLine(t *testing.T) {
 		C: NOOP
 		S: 250 OK
 	`)
+}
+
+// TestCommandTimeout: a client that says nothing is told 421 and closed
+// (RFC 5321 section 4.5.3.2.7, here with a short timeout).
+func TestCommandTimeout(t *testing.T) {
+	addr := startServer(t, &Server{Hostname: "mx", Backend: &memBackend{}, CommandTimeout: 50 * time.Millisecond})
+	wiretest.Run(t, wiretest.Dial(t, addr), `
+		S: 220 mx ESMTP ready
+		S: 421 mx Timeout waiting for command, closing connection
+	`)
+}
+
+// TestShutdownIdle: Shutdown tells an idle client 421 and waits for it.
+func TestShutdownIdle(t *testing.T) {
+	srv := &Server{Hostname: "mx", Backend: &memBackend{}}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	conn := wiretest.Dial(t, l.Addr().String())
+	wiretest.Run(t, conn, `
+		S: 220 mx ESMTP ready
+		C: EHLO c
+		S~ 250-.*
+		S~ 250-.*
+		S~ 250-.*
+		S~ 250-.*
+		S~ 250-.*
+		S~ 250-.*
+		S~ 250-.*
+		S~ 250-.*
+		S~ 250 .*
+	`)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wiretest.Run(t, conn, `S: 421 4.3.2 Service not available, closing transmission channel`)
+	if err := <-served; !errors.Is(err, sockets.ErrServerClosed) {
+		t.Errorf("Serve = %v, want ErrServerClosed", err)
+	}
 }
