@@ -90,20 +90,60 @@ func (c *Conn) handleData(ctx context.Context) (quit bool) {
 		return true
 	}
 	c.sc.SetReadTimeout(c.dataTimeout())
+	c.r.MaxLineLength = c.lim.MaxTextLine
 	dr := &dataReader{r: c.r.DotReader(c.maxData())}
 	results := c.deliver(ctx, dr)
 	// Whatever the Session read, consume the rest up to the final dot.
 	if _, err := io.Copy(io.Discard, dr); err != nil && dr.err == nil {
 		dr.err = err
 	}
+	var lineErr *Reply
+	switch {
+	case errors.Is(dr.err, textwire.ErrLineTooLong):
+		lineErr = ErrTextLineTooLong
+	case errors.Is(dr.err, textwire.ErrBareLF):
+		lineErr = ErrBareLF
+	}
+	if lineErr != nil {
+		// The data reader stopped at the bad line: find the end of the
+		// message, where only CRLF.CRLF counts (no bare-LF "smuggling").
+		if err := c.drainData(); err != nil {
+			dr.err = err
+		} else {
+			dr.err = lineErr
+		}
+	}
+	c.r.MaxLineLength = c.lim.MaxCommandLine
 	c.sc.SetReadTimeout(timeoutOr(c.srv.CommandTimeout, DefaultCommandTimeout))
-	if dr.err != nil && !errors.Is(dr.err, ErrMessageTooLarge) {
+	if dr.err != nil && !errors.Is(dr.err, ErrMessageTooLarge) && (lineErr == nil || dr.err != error(lineErr)) {
 		c.log.Info("smtp: reading message data", "err", dr.err)
 		c.reset()
 		return true
 	}
 	c.finish(results, dr.err)
 	return false
+}
+
+var errDrainLimit = errors.New("smtp: too much data after a bad line")
+
+// drainData reads and discards lines up to the "." that ends the message,
+// at most textwire.MaxDrainBytes worth.
+func (c *Conn) drainData() error {
+	limit := int64(textwire.MaxDrainBytes)
+	for n := int64(0); n < limit; {
+		line, err := c.r.ReadLine()
+		switch {
+		case err == nil && len(line) == 1 && line[0] == '.':
+			return nil
+		case err == nil:
+			n += int64(len(line)) + 2
+		case errors.Is(err, textwire.ErrLineTooLong) || errors.Is(err, textwire.ErrBareLF):
+			n += int64(c.r.MaxLineLength)
+		default:
+			return err
+		}
+	}
+	return errDrainLimit
 }
 
 // finish sends the replies that end a transaction and resets it.
@@ -142,6 +182,10 @@ func (c *Conn) handleBDAT(ctx context.Context, arg string) (quit bool) {
 	c.sc.SetReadTimeout(c.dataTimeout())
 	defer c.sc.SetReadTimeout(timeoutOr(c.srv.CommandTimeout, DefaultCommandTimeout))
 	if r := c.checkDataStart(); r != nil {
+		if size > textwire.MaxDrainBytes {
+			c.reply(r)
+			return true
+		}
 		if _, err := io.CopyN(io.Discard, c.r.R, size); err != nil {
 			return true
 		}
@@ -173,8 +217,13 @@ func (c *Conn) handleBDAT(ctx context.Context, arg string) (quit bool) {
 		return true
 	}
 	// Discard what was not written: the part over the limit, or what the
-	// Session did not want.
-	if rest := size - n; rest > 0 {
+	// Session did not want; a chunk far over the limit ends the session.
+	if rest := size - n; rest > textwire.MaxDrainBytes {
+		c.abortChunks()
+		c.reset()
+		c.reply(ErrMessageTooLarge)
+		return true
+	} else if rest > 0 {
 		if _, err := io.CopyN(io.Discard, c.r.R, rest); err != nil {
 			c.abortChunks()
 			c.reset()

@@ -193,6 +193,12 @@ var (
 	ErrAuthFailed = &Reply{Code: 535, Enhanced: EnhancedCode{5, 7, 8}, Lines: []string{"Authentication credentials invalid"}}
 	// ErrLineTooLong is 500: a command line over the limit (RFC 5321 section 4.5.3.1.4).
 	ErrLineTooLong = &Reply{Code: 500, Enhanced: EnhancedCode{5, 5, 2}, Lines: []string{"Line too long"}}
+	// ErrTextLineTooLong is 500: a line of message text over
+	// Limits.MaxTextLine (RFC 5321 section 4.5.3.1.6).
+	ErrTextLineTooLong = &Reply{Code: 500, Enhanced: EnhancedCode{5, 5, 2}, Lines: []string{"Message line too long"}}
+	// ErrBareLF is 500: a line of message text ended in LF without CR
+	// (RFC 5321 section 2.3.8); accepting it invites "SMTP smuggling".
+	ErrBareLF = &Reply{Code: 500, Enhanced: EnhancedCode{5, 5, 2}, Lines: []string{"Bare LF in message text"}}
 	// ErrServiceClosing is 421: the server is going away (RFC 5321 section 3.8).
 	ErrServiceClosing = &Reply{Code: 421, Enhanced: EnhancedCode{4, 3, 2}, Lines: []string{"Service not available, closing transmission channel"}}
 	// ErrInternal is 451, sent instead of the text of an unexpected error.

@@ -3,6 +3,7 @@ package smtp
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -369,5 +370,44 @@ func TestShutdownIdle(t *testing.T) {
 	wiretest.Run(t, conn, `S: 421 4.3.2 Service not available, closing transmission channel`)
 	if err := <-served; !errors.Is(err, sockets.ErrServerClosed) {
 		t.Errorf("Serve = %v, want ErrServerClosed", err)
+	}
+}
+
+// TestDataBadLines: an over-long line or a bare LF in the message gets a
+// 500 after the final dot, nothing is stored, and a bare-LF "dot" does not
+// end the message (SMTP smuggling).
+func TestDataBadLines(t *testing.T) {
+	b := &memBackend{}
+	addr := startServer(t, &Server{Backend: b, Limits: Limits{MaxTextLine: 100}, Logger: slog.New(slog.DiscardHandler)})
+	conn := wiretest.Dial(t, addr)
+	wiretest.Run(t, conn, `
+		S~ 220 .*
+		C: HELO c
+		S~ 250 .*
+		C: MAIL FROM:<a@b>
+		S~ 250 .*
+		C: RCPT TO:<c@d>
+		S~ 250 .*
+		C: DATA
+		S~ 354 .*
+		C: `+strings.Repeat("y", 200)+`
+		C: after
+		C: .
+		S: 500 Message line too long
+		C: MAIL FROM:<a@b>
+		S~ 250 .*
+		C: RCPT TO:<c@d>
+		S~ 250 .*
+		C: DATA
+		S~ 354 .*
+	`)
+	conn.Write([]byte("one\n.\nMAIL FROM:<evil@x>\r\n.\r\n"))
+	wiretest.Run(t, conn, `
+		S: 500 Bare LF in message text
+		C: NOOP
+		S: 250 OK
+	`)
+	if n := len(b.messages()); n != 0 {
+		t.Errorf("%d messages stored, want 0", n)
 	}
 }
