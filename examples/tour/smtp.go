@@ -1,0 +1,278 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/applayer/applayer/smtp"
+	"github.com/applayer/applayer/smtp/mta"
+)
+
+// runSMTP is the e-mail lesson end to end: Alice's user agent submits a
+// message to her server at crepes.fr, which finds hamburger.edu's mail
+// exchanger through an MX look-up and pushes the message there over SMTP;
+// hamburger.edu's server puts it into Bob's mailbox.
+func runSMTP(ctx context.Context, w io.Writer, short bool) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	quiet := slog.New(slog.DiscardHandler)
+	tmp, err := os.MkdirTemp("", "applayer-tour-smtp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	// hamburger.edu: Bob's mail server with his mailbox.
+	bob := &notifyStore{LocalStore: newMemStore(), got: make(chan struct{}, 1)}
+	hamburger, err := startMailServer(ctx, tmp+"/hamburger", "hamburger.edu", map[string]string{"bob": "hungry"}, bob, nil, quiet)
+	if err != nil {
+		return err
+	}
+	defer hamburger.stop()
+
+	// The DNS of the lesson: hamburger.edu's mail exchanger.
+	resolver, err := startTourDNS(ctx, map[string]string{"hamburger.edu": "mx.hamburger.edu"}, map[string]string{"mx.hamburger.edu": "127.0.0.1"})
+	if err != nil {
+		return err
+	}
+	defer resolver.stop()
+
+	// crepes.fr: Alice's server; its relay dials port 25 of the exchanger,
+	// which the tour maps to hamburger.edu's loopback port, and prints the
+	// dialogue as it goes.
+	var dialogue bytes.Buffer
+	tap := &transcript{w: &dialogue, closed: make(chan struct{}, 1)}
+	relay := &smtp.Relay{
+		Resolver:  resolver,
+		LocalName: "mx.crepes.fr",
+		Logger:    quiet,
+		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			fmt.Fprintf(&dialogue, "\ncrepes.fr's SMTP client connects to %s (the tour maps it to %s):\n", addr, hamburger.addr)
+			var d net.Dialer
+			c, err := d.DialContext(ctx, network, hamburger.addr)
+			if err != nil {
+				return nil, err
+			}
+			return tap.wrap(c), nil
+		},
+	}
+	crepes, err := startMailServer(ctx, tmp+"/crepes", "crepes.fr", map[string]string{"alice": "ketchup"}, newMemStore(), relay, quiet)
+	if err != nil {
+		return err
+	}
+	defer crepes.stop()
+
+	// Step 1-2: Alice's user agent submits to her own server, which queues it.
+	fmt.Fprintln(w, "Alice's user agent submits her message to crepes.fr's mail server (SMTP with AUTH):")
+	conn, err := net.Dial("tcp", crepes.addr)
+	if err != nil {
+		return err
+	}
+	ua := &transcript{w: w, closed: make(chan struct{}, 1)}
+	c, err := smtp.NewClient(ctx, ua.wrap(conn), "mx.crepes.fr")
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	c.LocalName = "alice-laptop.crepes.fr"
+	if err := c.Auth(ctx, "alice", "ketchup"); err != nil {
+		return err
+	}
+	msg := "From: alice@crepes.fr\r\nTo: bob@hamburger.edu\r\nSubject: Lunch\r\n\r\nDo you like ketchup?\r\nHow about pickles?\r\n"
+	if err := c.SendMail(ctx, "alice@crepes.fr", []string{"bob@hamburger.edu"}, strings.NewReader(msg)); err != nil {
+		return err
+	}
+	c.Quit(ctx)
+	<-ua.closed
+	fmt.Fprintln(w, "The 250 after DATA came once the message was on disk in crepes.fr's outgoing queue.")
+
+	// Steps 3-5: the queue looks up the MX and pushes the message.
+	hosts, err := relay.Hosts(ctx, "hamburger.edu")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\ncrepes.fr asks DNS for the MX of hamburger.edu: %s\n", strings.Join(hosts, ", "))
+	for _, ch := range []chan struct{}{bob.got, tap.closed} {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("the message never reached Bob: %w", ctx.Err())
+		}
+	}
+	tap.mu.Lock()
+	w.Write(dialogue.Bytes())
+	tap.mu.Unlock()
+
+	// Step 6: Bob's user agent would now read it with POP3 or IMAP.
+	fmt.Fprintln(w, "\nBob's mailbox at hamburger.edu now holds:")
+	for _, line := range strings.Split(strings.TrimRight(bob.messages("bob")[0], "\r\n"), "\r\n") {
+		fmt.Fprintf(w, "  | %s\n", line)
+	}
+	return nil
+}
+
+// mailServer is one domain's mail server in the tour.
+type mailServer struct {
+	addr string
+	stop func()
+}
+
+func startMailServer(ctx context.Context, dir, domain string, users map[string]string, store mta.LocalStore, transport mta.Transport, log *slog.Logger) (*mailServer, error) {
+	spool, err := mta.OpenSpool(dir)
+	if err != nil {
+		return nil, err
+	}
+	q := &mta.Queue{Spool: spool, Transport: transport, Local: store, LocalDomains: []string{domain},
+		Hostname: "mx." + domain, Logger: log}
+	srv := &smtp.Server{Hostname: "mx." + domain, Backend: &mta.Backend{Queue: q, Users: users, Hostname: "mx." + domain},
+		AllowInsecureAuth: true, Logger: log}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	qctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); srv.Serve(l) }()
+	go func() { defer wg.Done(); q.Run(qctx) }()
+	return &mailServer{addr: l.Addr().String(), stop: func() {
+		srv.Close()
+		cancel()
+		wg.Wait()
+	}}, nil
+}
+
+// transcript prints an SMTP connection as the lesson's "S:"/"C:" lines.
+type transcript struct {
+	mu     sync.Mutex
+	w      io.Writer
+	part   map[string]*bytes.Buffer
+	closed chan struct{} // signalled when a tapped connection closes
+}
+
+func (t *transcript) wrap(c net.Conn) net.Conn { return &tapConn{Conn: c, t: t} }
+
+func (t *transcript) add(who string, p []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.part == nil {
+		t.part = map[string]*bytes.Buffer{}
+	}
+	b := t.part[who]
+	if b == nil {
+		b = new(bytes.Buffer)
+		t.part[who] = b
+	}
+	b.Write(p)
+	for {
+		line, err := b.ReadString('\n')
+		if err != nil {
+			b.WriteString(line) // incomplete: keep for later
+			return
+		}
+		fmt.Fprintf(t.w, "  %s: %s\n", who, strings.TrimRight(line, "\r\n"))
+	}
+}
+
+
+type tapConn struct {
+	net.Conn
+	t *transcript
+}
+
+func (c *tapConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.t.add("S", p[:n])
+	return n, err
+}
+
+func (c *tapConn) Close() error {
+	err := c.Conn.Close()
+	select {
+	case c.t.closed <- struct{}{}:
+	default:
+	}
+	return err
+}
+
+func (c *tapConn) Write(p []byte) (int, error) {
+	c.t.add("C", p)
+	return c.Conn.Write(p)
+}
+
+// memStore keeps mailboxes in memory.
+type memStore struct {
+	mu    sync.Mutex
+	boxes map[string][]string
+}
+
+func newMemStore() *memStore { return &memStore{boxes: map[string][]string{}} }
+
+func (m *memStore) Deliver(ctx context.Context, user string, r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.boxes[user] = append(m.boxes[user], string(b))
+	return nil
+}
+
+func (m *memStore) messages(user string) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.boxes[user]...)
+}
+
+// notifyStore signals each delivery.
+type notifyStore struct {
+	mta.LocalStore
+	got chan struct{}
+}
+
+func (n *notifyStore) Deliver(ctx context.Context, user string, r io.Reader) error {
+	err := n.LocalStore.Deliver(ctx, user, r)
+	if err == nil {
+		select {
+		case n.got <- struct{}{}:
+		default:
+		}
+	}
+	return err
+}
+
+func (n *notifyStore) messages(user string) []string { return n.LocalStore.(*memStore).messages(user) }
+
+// tourResolver answers MX and address look-ups for the tour.
+type tourResolver struct {
+	mx    map[string]string
+	hosts map[string]string
+	stop  func()
+}
+
+func startTourDNS(ctx context.Context, mx, hosts map[string]string) (*tourResolver, error) {
+	return &tourResolver{mx: mx, hosts: hosts, stop: func() {}}, nil
+}
+
+func (r *tourResolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
+	if h, ok := r.mx[name]; ok {
+		return []*net.MX{{Host: h + ".", Pref: 10}}, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+}
+
+func (r *tourResolver) LookupHost(ctx context.Context, host string) ([]string, error) {
+	if a, ok := r.hosts[host]; ok {
+		return []string{a}, nil
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+}
