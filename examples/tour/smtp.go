@@ -182,7 +182,6 @@ func (t *transcript) add(who string, p []byte) {
 	}
 }
 
-
 type tapConn struct {
 	net.Conn
 	t *transcript
