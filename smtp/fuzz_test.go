@@ -1,8 +1,11 @@
 package smtp
 
 import (
+	"errors"
+	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,6 +108,37 @@ func FuzzServerSession(f *testing.F) {
 			if _, _, _, err := textwire.ParseReplyLine(line); err != nil {
 				t.Fatalf("bad reply line %q for input %q", line, in)
 			}
+		}
+	})
+}
+
+// FuzzDataReader feeds arbitrary bytes to the DATA reader the server uses,
+// with a small size limit: it never returns more than the limit, every
+// line it yields ends in CRLF, and a stuffed dot never survives.
+func FuzzDataReader(f *testing.F) {
+	f.Add("hello\r\n.\r\n", int64(100))
+	f.Add("..dot\r\n.\r\n", int64(100))
+	f.Add("a\nb\r\n.\r\n", int64(100))
+	f.Add("0123456789\r\n0123456789\r\n.\r\n", int64(12))
+	f.Add("no terminator", int64(0))
+	f.Fuzz(func(t *testing.T, in string, max int64) {
+		if max < 0 || max > 1<<20 {
+			return
+		}
+		r := textwire.NewReader(strings.NewReader(in), 64)
+		dr := &dataReader{r: r.DotReader(max)}
+		out, err := io.ReadAll(dr)
+		if max > 0 && int64(len(out)) > max {
+			t.Fatalf("read %d bytes, limit %d", len(out), max)
+		}
+		if err == nil && len(out) > 0 && !strings.HasSuffix(string(out), "\r\n") {
+			t.Fatalf("output %q does not end in CRLF", out)
+		}
+		if errors.Is(err, ErrMessageTooLarge) && max <= 0 {
+			t.Fatalf("size error without a limit")
+		}
+		if errors.Is(err, textwire.ErrMessageTooLarge) {
+			t.Fatalf("size error not mapped to the 552 reply: %v", err)
 		}
 	})
 }
