@@ -18,4 +18,6 @@ type chapter struct {
 var chapters = []chapter{
 	{"echo", "sockets: the uppercase server over UDP and over TCP", runEcho},
 	{"smtp", "SMTP: Alice's mail to Bob, through crepes.fr's queue and hamburger.edu's MX", runSMTP},
+	{"pop3", "POP3: download and delete, download and keep", runPOP3},
+	{"dns", "DNS: root, TLD and authoritative servers; iterated and recursive queries; caching; dynamic update", runDNS},
 }
