@@ -8,10 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/applayer/applayer/dns"
+	"github.com/applayer/applayer/internal/mailstore"
 	"github.com/applayer/applayer/smtp"
 	"github.com/applayer/applayer/smtp/mta"
 )
@@ -30,20 +33,27 @@ func runSMTP(ctx context.Context, w io.Writer, short bool) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	// hamburger.edu: Bob's mail server with his mailbox.
-	bob := &notifyStore{LocalStore: newMemStore(), got: make(chan struct{}, 1)}
-	hamburger, err := startMailServer(ctx, tmp+"/hamburger", "hamburger.edu", map[string]string{"bob": "hungry"}, bob, nil, quiet)
+	// hamburger.edu: Bob's mail server with his mailbox, in the durable
+	// store its POP3 and IMAP servers would read.
+	store, err := mailstore.Open(filepath.Join(tmp, "hamburger-mailboxes"))
+	if err != nil {
+		return err
+	}
+	bob := &notifyStore{LocalStore: mta.MailstoreDelivery{Store: store}, got: make(chan struct{}, 1)}
+	hamburger, err := startMailServer(ctx, filepath.Join(tmp, "hamburger-queue"), "hamburger.edu", map[string]string{"bob": "hungry"}, bob, nil, quiet)
 	if err != nil {
 		return err
 	}
 	defer hamburger.stop()
 
-	// The DNS of the lesson: hamburger.edu's mail exchanger.
-	resolver, err := startTourDNS(ctx, map[string]string{"hamburger.edu": "mx.hamburger.edu"}, map[string]string{"mx.hamburger.edu": "127.0.0.1"})
+	// The DNS of the lesson: an authoritative server for hamburger.edu,
+	// whose MX record names its mail exchanger.
+	dnsAddr, stopDNS, err := startTourDNS(quiet)
 	if err != nil {
 		return err
 	}
-	defer resolver.stop()
+	defer stopDNS()
+	resolver := smtp.DNSResolver{R: &dns.Resolver{Servers: []string{dnsAddr}}}
 
 	// crepes.fr: Alice's server; its relay dials port 25 of the exchanger,
 	// which the tour maps to hamburger.edu's loopback port, and prints the
@@ -64,7 +74,7 @@ func runSMTP(ctx context.Context, w io.Writer, short bool) error {
 			return tap.wrap(c), nil
 		},
 	}
-	crepes, err := startMailServer(ctx, tmp+"/crepes", "crepes.fr", map[string]string{"alice": "ketchup"}, newMemStore(), relay, quiet)
+	crepes, err := startMailServer(ctx, filepath.Join(tmp, "crepes-queue"), "crepes.fr", map[string]string{"alice": "ketchup"}, newMemStore(), relay, quiet)
 	if err != nil {
 		return err
 	}
@@ -99,7 +109,7 @@ func runSMTP(ctx context.Context, w io.Writer, short bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\ncrepes.fr asks DNS for the MX of hamburger.edu: %s\n", strings.Join(hosts, ", "))
+	fmt.Fprintf(w, "\ncrepes.fr asks the DNS server at %s for the MX of hamburger.edu: %s\n", dnsAddr, strings.Join(hosts, ", "))
 	for _, ch := range []chan struct{}{bob.got, tap.closed} {
 		select {
 		case <-ch:
@@ -112,8 +122,21 @@ func runSMTP(ctx context.Context, w io.Writer, short bool) error {
 	tap.mu.Unlock()
 
 	// Step 6: Bob's user agent would now read it with POP3 or IMAP.
-	fmt.Fprintln(w, "\nBob's mailbox at hamburger.edu now holds:")
-	for _, line := range strings.Split(strings.TrimRight(bob.messages("bob")[0], "\r\n"), "\r\n") {
+	snap, err := store.List(ctx, "bob", "INBOX")
+	if err != nil || len(snap.Messages) != 1 {
+		return fmt.Errorf("bob's INBOX: %v messages, %v", len(snap.Messages), err)
+	}
+	rd, err := store.Open(ctx, "bob", "INBOX", snap.Messages[0].UID)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	body, err := io.ReadAll(rd)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nBob's INBOX at hamburger.edu now holds message UID %d (%d octets):\n", snap.Messages[0].UID, len(body))
+	for _, line := range strings.Split(strings.TrimRight(string(body), "\r\n"), "\r\n") {
 		fmt.Fprintf(w, "  | %s\n", line)
 	}
 	return nil
@@ -226,12 +249,6 @@ func (m *memStore) Deliver(ctx context.Context, user string, r io.Reader) error 
 	return nil
 }
 
-func (m *memStore) messages(user string) []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]string(nil), m.boxes[user]...)
-}
-
 // notifyStore signals each delivery.
 type notifyStore struct {
 	mta.LocalStore
@@ -249,29 +266,35 @@ func (n *notifyStore) Deliver(ctx context.Context, user string, r io.Reader) err
 	return err
 }
 
-func (n *notifyStore) messages(user string) []string { return n.LocalStore.(*memStore).messages(user) }
+// tourZone is hamburger.edu's zone: its mail exchanger is mx.hamburger.edu,
+// which the tour puts on loopback.
+const tourZone = `$ORIGIN hamburger.edu.
+$TTL 3600
+@      SOA dns hostmaster 1 10800 3600 604800 300
+@      NS  dns
+dns    A   127.0.0.1
+@      MX  10 mx
+mx     A   127.0.0.1
+`
 
-// tourResolver answers MX and address look-ups for the tour.
-type tourResolver struct {
-	mx    map[string]string
-	hosts map[string]string
-	stop  func()
-}
-
-func startTourDNS(ctx context.Context, mx, hosts map[string]string) (*tourResolver, error) {
-	return &tourResolver{mx: mx, hosts: hosts, stop: func() {}}, nil
-}
-
-func (r *tourResolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
-	if h, ok := r.mx[name]; ok {
-		return []*net.MX{{Host: h + ".", Pref: 10}}, nil
+// startTourDNS serves the zone on a loopback port (UDP and TCP).
+func startTourDNS(log *slog.Logger) (addr string, stop func(), err error) {
+	rrs, err := dns.ParseZone(strings.NewReader(tourZone), dns.Root, "hamburger.edu.zone")
+	if err != nil {
+		return "", nil, err
 	}
-	return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
-}
-
-func (r *tourResolver) LookupHost(ctx context.Context, host string) ([]string, error) {
-	if a, ok := r.hosts[host]; ok {
-		return []string{a}, nil
+	zone, err := dns.NewZone(dns.MustName("hamburger.edu."), rrs)
+	if err != nil {
+		return "", nil, err
 	}
-	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+	pc, l, err := dns.ListenUDPTCP("127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &dns.Server{Handler: zone, Logger: log}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); srv.ServePacket(pc) }()
+	go func() { defer wg.Done(); srv.Serve(l) }()
+	return pc.LocalAddr().String(), func() { srv.Close(); wg.Wait() }, nil
 }
