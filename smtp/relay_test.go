@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/applayer/applayer/dns"
 )
 
 // fakeResolver maps names to MX records and addresses in memory.
@@ -115,5 +118,58 @@ func TestRelayFallback(t *testing.T) {
 	_, err = r.Deliver(ctx, "down.test", Mail{From: "a@x.test"}, []Rcpt{{To: "u@down.test"}}, strings.NewReader(msg), int64(len(msg)))
 	if err == nil || IsPermanent(err) == false && !errors.Is(err, ErrNoSuchDomain) {
 		t.Errorf("Deliver to a missing domain: %v", err)
+	}
+}
+
+// TestRelayWithDNSServer resolves through this module's DNS server and
+// resolver: MX preference, fallback to the next exchanger, implicit MX
+// for a name with only an address, and NXDOMAIN as a permanent failure.
+func TestRelayWithDNSServer(t *testing.T) {
+	rrs, err := dns.ParseZone(strings.NewReader(`$ORIGIN b.test.
+@      3600 SOA ns hostmaster 1 10800 3600 604800 300
+@      NS  ns
+ns     A   127.0.0.1
+@      MX  10 mx1
+@      MX  20 mx2
+mx1    A   127.0.0.11
+mx2    A   127.0.0.12
+plain  A   127.0.0.20
+`), dns.Root, "b.test.zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zone, err := dns.NewZone(dns.MustName("b.test."), rrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsrv := &dns.Server{Handler: zone, Logger: slog.New(slog.DiscardHandler)}
+	done := make(chan struct{})
+	go func() { defer close(done); dsrv.ServePacket(pc) }()
+	t.Cleanup(func() { dsrv.Close(); <-done })
+
+	b := &memBackend{}
+	addr := startServer(t, &Server{Backend: b})
+	pm := &portMap{to: map[string]string{"127.0.0.12:25": addr, "127.0.0.20:25": addr}}
+	r := &Relay{Resolver: DNSResolver{R: &dns.Resolver{Servers: []string{pc.LocalAddr().String()}}}, Dial: pm.dial, Logger: slog.New(slog.DiscardHandler)}
+	ctx := context.Background()
+	hosts, err := r.Hosts(ctx, "b.test")
+	if err != nil || strings.Join(hosts, " ") != "mx1.b.test mx2.b.test" {
+		t.Fatalf("Hosts(b.test) = %v, %v", hosts, err)
+	}
+	msg := "Subject: dns\r\n\r\nx\r\n"
+	for _, domain := range []string{"b.test", "plain.b.test"} {
+		if _, err := r.Deliver(ctx, domain, Mail{From: "a@x.test"}, []Rcpt{{To: "u@" + domain}}, strings.NewReader(msg), int64(len(msg))); err != nil {
+			t.Errorf("Deliver(%s): %v", domain, err)
+		}
+	}
+	if _, err := r.Deliver(ctx, "missing.b.test", Mail{From: "a@x.test"}, []Rcpt{{To: "u@missing.b.test"}}, strings.NewReader(msg), int64(len(msg))); !errors.Is(err, ErrNoSuchDomain) {
+		t.Errorf("Deliver to NXDOMAIN: %v, want ErrNoSuchDomain", err)
+	}
+	if n := len(b.messages()); n != 2 {
+		t.Errorf("%d messages delivered, want 2", n)
 	}
 }

@@ -26,7 +26,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/applayer/applayer/dns"
 	"github.com/applayer/applayer/examples/internal/cli"
+	"github.com/applayer/applayer/internal/mailstore"
 	"github.com/applayer/applayer/smtp"
 	"github.com/applayer/applayer/smtp/mta"
 	"github.com/applayer/applayer/sockets"
@@ -104,20 +106,27 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		}
 	}
 
-	// The mailboxes and the outgoing queue.
+	// The mailboxes (STORE/mailboxes, the durable store that the pop3 and
+	// imap listeners read too) and the outgoing queue (STORE/queue).
+	store, err := mailstore.Open(filepath.Join(cfg.store, "mailboxes"))
+	if err != nil {
+		return err
+	}
+	store.MaxMessageBytes = cfg.maxMessageBytes
+	store.Logger = log
 	spool, err := mta.OpenSpool(filepath.Join(cfg.store, "queue"))
 	if err != nil {
 		return err
 	}
 	relay := &smtp.Relay{Resolver: resolver(cfg.dns), Port: cfg.mxPort, LocalName: cfg.hostname, Logger: log}
 	queue := &mta.Queue{
-		Spool: spool, Transport: relay, Local: maildirStore{dir: filepath.Join(cfg.store, "mailboxes")},
+		Spool: spool, Transport: relay, Local: mta.MailstoreDelivery{Store: store},
 		LocalDomains: []string{cfg.domain}, Hostname: cfg.hostname, Logger: log,
 	}
 	backend := &mta.Backend{Queue: queue, Users: users, Hostname: cfg.hostname}
 
-	// The listeners. The pop3 and imap servers join this table, reading the
-	// same mailboxes.
+	// The listeners. The pop3 and imap servers join this table, reading
+	// store with the same users.
 	var listeners []listener
 	if cfg.smtpAddr != "" {
 		listeners = append(listeners, listener{"smtp", cfg.smtpAddr, &smtp.Server{
@@ -181,14 +190,11 @@ func serveAll(ctx context.Context, listeners []listener, queue *mta.Queue, log *
 	return nil
 }
 
-// resolver returns the MX resolver: the system's, or one that asks the DNS
-// server at addr.
+// resolver returns the MX resolver: the system's, or this module's stub
+// resolver asking the DNS server at addr.
 func resolver(addr string) smtp.Resolver {
 	if addr == "" {
 		return net.DefaultResolver
 	}
-	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, network, addr)
-	}}
+	return smtp.DNSResolver{R: &dns.Resolver{Servers: []string{addr}}}
 }

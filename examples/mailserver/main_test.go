@@ -22,7 +22,7 @@ func build(t *testing.T, dir, pkg string) string {
 }
 
 // TestMailserverAndSendmail runs the two programs as processes: a message
-// submitted with AUTH lands in the user's Maildir, an unauthenticated relay
+// submitted with AUTH lands in the user's INBOX in the mailstore, an unauthenticated relay
 // attempt is refused, and SIGTERM stops the server cleanly.
 func TestMailserverAndSendmail(t *testing.T) {
 	if testing.Short() {
@@ -70,7 +70,7 @@ func TestMailserverAndSendmail(t *testing.T) {
 	if out, err := send(addrs["submission"], "-user", "bob:hungry", "-from", "bob@hamburger.edu", "-to", "bob@hamburger.edu"); err != nil {
 		t.Fatalf("submission with AUTH: %v\n%s", err, out)
 	}
-	newDir := filepath.Join(store, "mailboxes", "bob", "new")
+	newDir := filepath.Join(store, "mailboxes", "bob", "INBOX", "new")
 	var ents []os.DirEntry
 	for i := 0; i < 200 && len(ents) < 2; i++ {
 		ents, _ = os.ReadDir(newDir)

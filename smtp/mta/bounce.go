@@ -1,17 +1,16 @@
 package mta
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
-	"mime/multipart"
-	"net/textproto"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/applayer/applayer/mime"
 	"github.com/applayer/applayer/smtp"
 )
 
@@ -56,106 +55,113 @@ func (q *Queue) bounce(ctx context.Context, env *Envelope, failed []*Recipient) 
 }
 
 // writeDSN writes a delivery status notification (RFC 3464) as a
-// multipart/report (RFC 6522): a human-readable part, the
-// message/delivery-status part with one block per recipient, and the
-// original header (RET=HDRS or unset) or the whole message (RET=FULL).
-func writeDSN(w io.Writer, host string, env *Envelope, failed []*Recipient, orig *os.File, now time.Time) error {
+// multipart/report (RFC 6522), its header fields built with the mime
+// package: a human-readable part, the message/delivery-status part with one
+// block per recipient, and the original header (RET=HDRS or unset, as
+// text/rfc822-headers) or the whole message (RET=FULL, as message/rfc822).
+func writeDSN(w io.Writer, host string, env *Envelope, failed []*Recipient, orig io.ReaderAt, now time.Time) error {
 	if host == "" {
 		host = "localhost"
 	}
-	mw := multipart.NewWriter(&bytes.Buffer{})
-	boundary := mw.Boundary()
-	fmt.Fprintf(w, "From: Mail Delivery System <MAILER-DAEMON@%s>\r\n", host)
-	fmt.Fprintf(w, "To: <%s>\r\n", env.From)
-	fmt.Fprintf(w, "Subject: Undelivered Mail Returned to Sender\r\n")
-	fmt.Fprintf(w, "Date: %s\r\n", now.Format(time.RFC1123Z))
-	fmt.Fprintf(w, "Message-ID: <%s.dsn@%s>\r\n", env.ID, host)
-	fmt.Fprintf(w, "Auto-Submitted: auto-replied\r\n") // RFC 3834 section 5
-	fmt.Fprintf(w, "MIME-Version: 1.0\r\n")
-	fmt.Fprintf(w, "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=%q\r\n\r\n", boundary)
-	fmt.Fprintf(w, "This is a MIME-encapsulated delivery status notification.\r\n\r\n")
+	var rnd [12]byte
+	rand.Read(rnd[:])
+	boundary := "=_dsn_" + hex.EncodeToString(rnd[:])
 
-	mw = multipart.NewWriter(w)
-	if err := mw.SetBoundary(boundary); err != nil {
-		return err
-	}
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Type", "text/plain; charset=us-ascii")
-	p, err := mw.CreatePart(h)
+	var top mime.Header
+	top.Add("From", mime.FormatAddressList([]mime.Address{{Name: "Mail Delivery System", Addr: "MAILER-DAEMON@" + host}}))
+	top.Add("To", "<"+env.From+">")
+	top.Add("Subject", "Undelivered Mail Returned to Sender")
+	top.Add("Date", mime.FormatDate(now))
+	top.Add("Message-ID", "<"+env.ID+".dsn@"+host+">")
+	top.Add("Auto-Submitted", "auto-replied") // RFC 3834 section 5
+	top.Add("MIME-Version", "1.0")
+	top.Add("Content-Type", `multipart/report; report-type=delivery-status; boundary="`+boundary+`"`)
+	b, err := top.AppendTo(nil)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(p, "This is the mail system at host %s.\r\n\r\n", host)
-	fmt.Fprintf(p, "Your message could not be delivered to one or more recipients.\r\n\r\n")
+	b = append(b, "This is a MIME-encapsulated delivery status notification.\r\n"...)
+
+	part := func(contentType string) error {
+		var h mime.Header
+		h.Add("Content-Type", contentType)
+		b = append(b, "\r\n--"+boundary+"\r\n"...)
+		b, err = h.AppendTo(b)
+		return err
+	}
+	// 1: for people.
+	if err := part("text/plain; charset=us-ascii"); err != nil {
+		return err
+	}
+	b = fmt.Appendf(b, "This is the mail system at host %s.\r\n\r\n", host)
+	b = append(b, "Your message could not be delivered to one or more recipients.\r\n\r\n"...)
 	for _, r := range failed {
-		fmt.Fprintf(p, "<%s>: %s\r\n", r.Addr, oneLine(r.LastReply))
+		b = fmt.Appendf(b, "<%s>: %s\r\n", r.Addr, oneLine(r.LastReply))
 	}
-
-	h = textproto.MIMEHeader{}
-	h.Set("Content-Type", "message/delivery-status")
-	p, err = mw.CreatePart(h)
-	if err != nil {
+	// 2: for programs. Per-message fields (RFC 3464 section 2.2), then a
+	// block of per-recipient fields (section 2.3) for each recipient.
+	if err := part("message/delivery-status"); err != nil {
 		return err
 	}
-	// Per-message fields (RFC 3464 section 2.2).
-	fmt.Fprintf(p, "Reporting-MTA: dns; %s\r\n", host)
+	b = fmt.Appendf(b, "Reporting-MTA: dns; %s\r\n", host)
 	if env.MailOptions.EnvelopeID != "" {
-		fmt.Fprintf(p, "Original-Envelope-Id: %s\r\n", smtp.EncodeXtext(env.MailOptions.EnvelopeID))
+		b = fmt.Appendf(b, "Original-Envelope-Id: %s\r\n", smtp.EncodeXtext(env.MailOptions.EnvelopeID))
 	}
-	fmt.Fprintf(p, "Arrival-Date: %s\r\n", env.Received.Format(time.RFC1123Z))
-	// Per-recipient fields (RFC 3464 section 2.3).
+	b = fmt.Appendf(b, "Arrival-Date: %s\r\n", mime.FormatDate(env.Received))
 	for _, r := range failed {
-		fmt.Fprintf(p, "\r\nFinal-Recipient: rfc822; %s\r\n", r.Addr)
+		b = fmt.Appendf(b, "\r\nFinal-Recipient: rfc822; %s\r\n", r.Addr)
 		if r.Options.OriginalRecipient != "" {
-			fmt.Fprintf(p, "Original-Recipient: %s; %s\r\n", r.Options.OriginalRecipientType, smtp.EncodeXtext(r.Options.OriginalRecipient))
+			b = fmt.Appendf(b, "Original-Recipient: %s; %s\r\n", r.Options.OriginalRecipientType, smtp.EncodeXtext(r.Options.OriginalRecipient))
 		}
-		fmt.Fprintf(p, "Action: failed\r\n")
-		fmt.Fprintf(p, "Status: %s\r\n", statusOf(r))
+		b = append(b, "Action: failed\r\n"...)
+		b = fmt.Appendf(b, "Status: %s\r\n", statusOf(r))
 		if r.Code != 0 {
-			fmt.Fprintf(p, "Diagnostic-Code: smtp; %s\r\n", oneLine(r.LastReply))
+			b = fmt.Appendf(b, "Diagnostic-Code: smtp; %s\r\n", oneLine(r.LastReply))
 		}
-		fmt.Fprintf(p, "Last-Attempt-Date: %s\r\n", now.Format(time.RFC1123Z))
+		b = fmt.Appendf(b, "Last-Attempt-Date: %s\r\n", mime.FormatDate(now))
 	}
-
-	h = textproto.MIMEHeader{}
+	// 3: the original, whole or its header.
 	full := env.MailOptions.Return == smtp.ReturnFull
 	if full {
-		h.Set("Content-Type", "message/rfc822")
+		err = part("message/rfc822")
 	} else {
-		h.Set("Content-Type", "text/rfc822-headers")
+		err = part("text/rfc822-headers")
 	}
-	p, err = mw.CreatePart(h)
 	if err != nil {
 		return err
 	}
-	if full {
-		if _, err := io.Copy(p, orig); err != nil {
-			return err
-		}
-	} else if err := copyHeader(p, orig); err != nil {
+	if _, err := w.Write(b); err != nil {
 		return err
 	}
-	return mw.Close()
-}
-
-// copyHeader copies the header of a message, up to its blank line.
-func copyHeader(w io.Writer, r io.Reader) error {
-	br := bufio.NewReader(io.LimitReader(r, maxReturnedHeader))
-	for {
-		line, err := br.ReadString('\n')
-		if strings.TrimRight(line, "\r\n") == "" {
-			return nil
-		}
-		if _, werr := io.WriteString(w, line); werr != nil {
-			return werr
-		}
-		if err != nil {
-			if err == io.EOF {
-				return nil
-			}
+	if full {
+		if _, err := io.Copy(w, io.NewSectionReader(orig, 0, env.Size)); err != nil {
 			return err
 		}
+	} else if err := writeOriginalHeader(w, orig, env.Size); err != nil {
+		return err
 	}
+	_, err = io.WriteString(w, "\r\n--"+boundary+"--\r\n")
+	return err
+}
+
+// writeOriginalHeader copies the header block of the original message (up
+// to maxReturnedHeader octets), as parsed by the mime package.
+func writeOriginalHeader(w io.Writer, orig io.ReaderAt, size int64) error {
+	hdr := make([]byte, min(size, maxReturnedHeader))
+	n, err := orig.ReadAt(hdr, 0)
+	if err != nil && err != io.EOF {
+		return err
+	}
+	// A header cut by the cap, or malformed, is returned as far as it parsed.
+	fields, _, _ := mime.ParseHeader(hdr[:n])
+	var out []byte
+	for _, f := range fields {
+		if one, err := (mime.Header{f}).AppendTo(nil); err == nil {
+			out = append(out, one[:len(one)-2]...) // without the blank line
+		}
+	}
+	_, err = w.Write(out)
+	return err
 }
 
 // statusOf returns the RFC 3463 code for a failed recipient.

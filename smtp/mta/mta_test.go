@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/applayer/applayer/internal/wiretest"
+	"github.com/applayer/applayer/mime"
 	"github.com/applayer/applayer/smtp"
 )
 
@@ -158,6 +159,18 @@ func TestQueueBounce(t *testing.T) {
 	if strings.Contains(box[0], "Do you like ketchup?") {
 		t.Errorf("bounce with RET unset returned the body")
 	}
+	// The mime package reads it as RFC 6522 says.
+	m := mime.ParseBytes([]byte(box[0]))
+	var types []string
+	for _, p := range m.Parts {
+		types = append(types, p.Type+"/"+p.Subtype)
+	}
+	if m.Type+"/"+m.Subtype != "multipart/report" || strings.Join(types, " ") != "text/plain message/delivery-status text/rfc822-headers" || len(m.Problems) != 0 {
+		t.Errorf("bounce structure %s/%s %v, problems %v", m.Type, m.Subtype, types, m.Problems)
+	}
+	if m.Header.Get("Auto-Submitted") != "auto-replied" {
+		t.Errorf("bounce lacks Auto-Submitted")
+	}
 	// A bounce that fails is not bounced again.
 	tr2 := &fakeTransport{results: []error{perm}}
 	q.Transport = tr2
@@ -256,5 +269,25 @@ func TestNoOpenRelay(t *testing.T) {
 	b, _ := io.ReadAll(f)
 	if !bytes.HasPrefix(b, []byte("Received: from localhost ([127.0.0.1])\r\n\tby mx.crepes.fr with ESMTPA;")) {
 		t.Errorf("no trace header: %q", b)
+	}
+}
+
+func TestBounceReturnFull(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	st := &memStore{}
+	q := newQueue(t, t.TempDir(), &fakeTransport{results: []error{perm}}, st, clk)
+	ctx := context.Background()
+	q.Enqueue(ctx, "alice@crepes.fr", smtp.MailOptions{Return: smtp.ReturnFull}, []smtp.Rcpt{{To: "x@far.example"}},
+		strings.NewReader("Subject: full\r\n\r\nthe whole body\r\n"))
+	q.RunOnce(ctx)
+	q.RunOnce(ctx)
+	box := st.box("alice")
+	if len(box) != 1 {
+		t.Fatalf("alice has %d messages", len(box))
+	}
+	m := mime.ParseBytes([]byte(box[0]))
+	if len(m.Parts) != 3 || m.Parts[2].Type != "message" || m.Parts[2].Message == nil || m.Parts[2].Message.Header.Get("Subject") != "full" ||
+		!strings.Contains(box[0], "the whole body") {
+		t.Errorf("RET=FULL bounce:\n%s", box[0])
 	}
 }
