@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/applayer/applayer/dns"
 	"github.com/applayer/applayer/examples/internal/cli"
@@ -49,6 +50,7 @@ type config struct {
 	useTLS                   bool
 	certFile, keyFile        string
 	maxMessageBytes          int64
+	retry                    time.Duration
 }
 
 func main() {
@@ -65,6 +67,7 @@ func main() {
 	flag.StringVar(&cfg.certFile, "cert", "", "TLS certificate file (PEM)")
 	flag.StringVar(&cfg.keyFile, "key", "", "TLS key file (PEM)")
 	flag.Int64Var(&cfg.maxMessageBytes, "max-message-bytes", smtp.DefaultMaxMessageBytes, "largest message accepted")
+	flag.DurationVar(&cfg.retry, "retry", mta.DefaultRetryInitial, "first retry interval of the queue (doubles each time)")
 	flag.Parse()
 	ctx, stop := cli.SignalContext()
 	defer stop()
@@ -121,7 +124,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	relay := &smtp.Relay{Resolver: resolver(cfg.dns), Port: cfg.mxPort, LocalName: cfg.hostname, Logger: log}
 	queue := &mta.Queue{
 		Spool: spool, Transport: relay, Local: mta.MailstoreDelivery{Store: store},
-		LocalDomains: []string{cfg.domain}, Hostname: cfg.hostname, Logger: log,
+		LocalDomains: []string{cfg.domain}, Hostname: cfg.hostname, Logger: log, RetryInitial: cfg.retry,
 	}
 	backend := &mta.Backend{Queue: queue, Users: users, Hostname: cfg.hostname}
 
