@@ -19,15 +19,14 @@ import (
 // The client timeouts of RFC 5321 section 4.5.3.2, used when the context
 // has no earlier deadline.
 const (
-	GreetingTimeout    = 5 * time.Minute  // 4.5.3.2.1, initial 220
-	MailTimeout        = 5 * time.Minute  // 4.5.3.2.2, MAIL
-	RcptTimeout        = 5 * time.Minute  // 4.5.3.2.3, RCPT
-	DataInitTimeout    = 2 * time.Minute  // 4.5.3.2.4, DATA until 354
-	DataBlockTimeout   = 3 * time.Minute  // 4.5.3.2.5, each write of message data
-	DataTermTimeout    = 10 * time.Minute // 4.5.3.2.6, "." until 250
-	defaultCmdTimeout  = 5 * time.Minute
-	clientMaxReplyLine = 4096 // longer than the 512 of RFC 5321 4.5.3.1.5: real servers exceed it
-	bdatChunkSize      = 1 << 20
+	GreetingTimeout   = 5 * time.Minute  // 4.5.3.2.1, initial 220
+	MailTimeout       = 5 * time.Minute  // 4.5.3.2.2, MAIL
+	RcptTimeout       = 5 * time.Minute  // 4.5.3.2.3, RCPT
+	DataInitTimeout   = 2 * time.Minute  // 4.5.3.2.4, DATA until 354
+	DataBlockTimeout  = 3 * time.Minute  // 4.5.3.2.5, each write of message data
+	DataTermTimeout   = 10 * time.Minute // 4.5.3.2.6, "." until 250
+	defaultCmdTimeout = 5 * time.Minute
+	bdatChunkSize     = 1 << 20
 )
 
 // Client is an SMTP (or LMTP) client connection. Methods are one per
@@ -117,7 +116,7 @@ func NewLMTPClient(ctx context.Context, conn net.Conn, serverName string) (*Clie
 }
 
 func (c *Client) setStream(rw io.ReadWriter) {
-	c.r = textwire.NewReader(rw, clientMaxReplyLine)
+	c.r = textwire.NewReader(rw, DefaultMaxReplyLine) // RFC 5321 4.5.3.1.5
 	c.w = textwire.NewWriter(rw)
 }
 

@@ -82,7 +82,7 @@ type Limits struct {
 	MaxDomain      int // octets in a domain name
 	MaxPath        int // octets in a path, angle brackets included
 	MaxCommandLine int // octets in a command line, CRLF included
-	MaxReplyLine   int // octets in one reply line, CRLF included
+	MaxReplyLine   int // octets in one reply line, CRLF included (the Client reads replies with DefaultMaxReplyLine)
 	MaxTextLine    int // octets in one line of message text, CRLF included
 	MaxRecipients  int // RCPT commands accepted for one message
 }
