@@ -3,6 +3,7 @@ package mta
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -92,7 +93,11 @@ func (s *session) Rcpt(ctx context.Context, to string, opts *smtp.RcptOptions) e
 
 func (s *session) Data(ctx context.Context, r io.Reader) error {
 	hdr := s.receivedHeader()
-	_, err := s.b.Queue.Enqueue(ctx, s.from, s.opts, s.rcpts, io.MultiReader(strings.NewReader(hdr), r))
+	body := newLoopDetector(r, MaxReceivedHeaders)
+	_, err := s.b.Queue.Enqueue(ctx, s.from, s.opts, s.rcpts, io.MultiReader(strings.NewReader(hdr), body))
+	if errors.Is(err, ErrMailLoop) {
+		return ErrMailLoop
+	}
 	return err
 }
 

@@ -3,6 +3,7 @@ package mta
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"strings"
@@ -289,5 +290,39 @@ func TestBounceReturnFull(t *testing.T) {
 	if len(m.Parts) != 3 || m.Parts[2].Type != "message" || m.Parts[2].Message == nil || m.Parts[2].Message.Header.Get("Subject") != "full" ||
 		!strings.Contains(box[0], "the whole body") {
 		t.Errorf("RET=FULL bounce:\n%s", box[0])
+	}
+}
+
+// TestMailLoop refuses a message that has been through too many servers
+// (RFC 5321 section 6.3) and stores nothing of it.
+func TestMailLoop(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	q := newQueue(t, t.TempDir(), &fakeTransport{}, &memStore{}, clk)
+	srv := &smtp.Server{Backend: &Backend{Queue: q, Users: map[string]string{"alice": "x"}}}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	ctx := context.Background()
+	c, err := smtp.Dial(ctx, l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	hops := func(n int) string {
+		return strings.Repeat("Received: from a by b; Thu, 1 Jan 2026 00:00:00 +0000\r\n", n) + "Subject: loop\r\n\r\nbody\r\nReceived: in the body does not count\r\n"
+	}
+	if err := c.SendMail(ctx, "a@x.example", []string{"alice@crepes.fr"}, strings.NewReader(hops(MaxReceivedHeaders))); err != nil {
+		t.Fatalf("%d hops refused: %v", MaxReceivedHeaders, err)
+	}
+	err = c.SendMail(ctx, "a@x.example", []string{"alice@crepes.fr"}, strings.NewReader(hops(MaxReceivedHeaders+1)))
+	var r *smtp.Reply
+	if !errors.As(err, &r) || r.Code != 554 {
+		t.Fatalf("%d hops: %v, want 554", MaxReceivedHeaders+1, err)
+	}
+	if envs, _ := q.Spool.Load(); len(envs) != 1 {
+		t.Errorf("spool holds %d messages, want 1", len(envs))
 	}
 }
