@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,9 +18,31 @@ import (
 	"github.com/applayer/applayer/dns"
 )
 
-func build(t *testing.T, dir, pkg string) string {
+// binDir holds the programs, built once for all tests (TestMain).
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "applayer-mailserver-test-")
+	if err != nil {
+		panic(err)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var buildMu sync.Mutex
+
+// build compiles pkg into binDir the first time it is asked for.
+func build(t *testing.T, _ string, pkg string) string {
 	t.Helper()
-	bin := filepath.Join(dir, filepath.Base(pkg))
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	bin := filepath.Join(binDir, filepath.Base(pkg))
+	if _, err := os.Stat(bin); err == nil {
+		return bin
+	}
 	if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
