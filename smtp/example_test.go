@@ -100,3 +100,23 @@ func ExampleServer() {
 	// DATA "Do you like ketchup?\r\n.How about pickles?\r\n"
 	// sent: <nil>
 }
+
+// staticResolver is a Resolver with fixed answers.
+type staticResolver struct{}
+
+func (staticResolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
+	return []*net.MX{{Host: "backup.hamburger.edu.", Pref: 20}, {Host: "mx.hamburger.edu.", Pref: 10}}, nil
+}
+
+func (staticResolver) LookupHost(ctx context.Context, host string) ([]string, error) {
+	return []string{"127.0.0.1"}, nil
+}
+
+// ExampleRelay_Hosts shows the order in which a relay tries a domain's
+// mail exchangers: lowest preference first.
+func ExampleRelay_Hosts() {
+	r := &smtp.Relay{Resolver: staticResolver{}}
+	hosts, err := r.Hosts(context.Background(), "hamburger.edu")
+	fmt.Println(hosts, err)
+	// Output: [mx.hamburger.edu backup.hamburger.edu] <nil>
+}
