@@ -328,6 +328,9 @@ func (c *Client) mailArg(from string, opts *MailOptions) (Mail, error) {
 	}
 	o := &m.Options
 	has := func(e Extension) bool { ok, _ := c.Extension(e); return ok }
+	if !isASCII(from) && has(ExtSMTPUTF8) {
+		o.UTF8 = true // RFC 6531 section 3.4: an internationalized address needs it
+	}
 	if !has(ExtSize) {
 		o.Size = 0
 	}

@@ -180,3 +180,22 @@ func TestConnectionLimit(t *testing.T) {
 		t.Fatalf("second Dial = %v, want a 421 reply", err)
 	}
 }
+
+// TestClientSMTPUTF8 sends to an internationalized address: the client
+// adds SMTPUTF8 to MAIL by itself (RFC 6531).
+func TestClientSMTPUTF8(t *testing.T) {
+	b := &memBackend{}
+	addr := startServer(t, &Server{Backend: b})
+	ctx := context.Background()
+	c, err := Dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.SendMail(ctx, "alice@crepes.fr", []string{"José@hamburger.edu"}, strings.NewReader("x\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := b.messages(); len(msgs) != 1 || !msgs[0].Opts.UTF8 || msgs[0].To[0] != "José@hamburger.edu" {
+		t.Errorf("stored %+v", msgs)
+	}
+}

@@ -335,7 +335,10 @@ func (c *Conn) handleStartTLS() (quit bool) {
 	// Anything the client pipelined after STARTTLS is dropped with the
 	// old reader (RFC 3207 section 4.2; the 2011 injection attacks).
 	tc := tls.Server(c.sc, c.srv.TLSConfig)
-	if err := tc.Handshake(); err != nil {
+	hctx, cancel := context.WithTimeout(context.Background(), TLSHandshakeTimeout)
+	err := tc.HandshakeContext(hctx)
+	cancel()
+	if err != nil {
 		c.log.Info("smtp: TLS handshake", "err", err)
 		return true
 	}

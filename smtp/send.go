@@ -22,7 +22,15 @@ func (c *Client) Send(ctx context.Context, mail Mail, rcpts []Rcpt, msg io.Reade
 	if err := c.hello(ctx); err != nil {
 		return nil, err
 	}
-	m, err := c.mailArg(mail.From, &mail.Options)
+	opts := mail.Options
+	for _, r := range rcpts {
+		if !isASCII(r.To) {
+			if ok, _ := c.Extension(ExtSMTPUTF8); ok {
+				opts.UTF8 = true
+			}
+		}
+	}
+	m, err := c.mailArg(mail.From, &opts)
 	if err != nil {
 		return nil, err
 	}

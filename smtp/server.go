@@ -21,6 +21,8 @@ const (
 	// message data (section 4.5.3.2.5 gives the client 3 minutes per block;
 	// the server waits as long as for a command).
 	DefaultDataTimeout = 5 * time.Minute
+	// TLSHandshakeTimeout bounds the TLS handshake after STARTTLS.
+	TLSHandshakeTimeout = 30 * time.Second
 )
 
 // Server is an SMTP, submission or LMTP server. Set Backend and call

@@ -15,6 +15,7 @@ import (
 
 	"github.com/applayer/applayer/dns"
 	"github.com/applayer/applayer/internal/mailstore"
+	"github.com/applayer/applayer/mime"
 	"github.com/applayer/applayer/smtp"
 	"github.com/applayer/applayer/smtp/mta"
 )
@@ -96,8 +97,20 @@ func runSMTP(ctx context.Context, w io.Writer, short bool) error {
 	if err := c.Auth(ctx, "alice", "ketchup"); err != nil {
 		return err
 	}
-	msg := "From: alice@crepes.fr\r\nTo: bob@hamburger.edu\r\nSubject: Lunch\r\n\r\nDo you like ketchup?\r\nHow about pickles?\r\n"
-	if err := c.SendMail(ctx, "alice@crepes.fr", []string{"bob@hamburger.edu"}, strings.NewReader(msg)); err != nil {
+	// The user agent composes the message (header lines To:, From:,
+	// Subject: are part of the message, not the SMTP envelope).
+	compose := &mime.Builder{
+		From:    []mime.Address{{Name: "Alice", Addr: "alice@crepes.fr"}},
+		To:      []mime.Address{{Name: "Bob", Addr: "bob@hamburger.edu"}},
+		Subject: "Lunch",
+		Date:    time.Now(),
+		Text:    "Do you like ketchup?\nHow about pickles?\n",
+	}
+	msg, err := compose.Bytes()
+	if err != nil {
+		return err
+	}
+	if err := c.SendMail(ctx, "alice@crepes.fr", []string{"bob@hamburger.edu"}, bytes.NewReader(msg)); err != nil {
 		return err
 	}
 	c.Quit(ctx)
