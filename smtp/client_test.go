@@ -29,11 +29,9 @@ func TestClientServerTLSAuthPipelining(t *testing.T) {
 	if ok, _ := c.Extension(ExtAuth); ok {
 		t.Errorf("AUTH offered before TLS")
 	}
-	if err := c.Mail(ctx, "a@b.c", nil); !errors.Is(err, error(nil)) {
-		var r *Reply
-		if !errors.As(err, &r) || r.Code != 530 {
-			t.Errorf("MAIL before STARTTLS: %v, want 530", err)
-		}
+	var r *Reply
+	if err := c.Mail(ctx, "a@b.c", nil); !errors.As(err, &r) || r.Code != 530 {
+		t.Errorf("MAIL before STARTTLS: %v, want 530", err)
 	}
 	if err := c.StartTLS(ctx, cliTLS); err != nil {
 		t.Fatal(err)

@@ -124,7 +124,7 @@ func AppendReply(b []byte, r *Reply) []byte {
 	return b
 }
 
-// replyLines returns the reply as text lines without CRLF, for a line
+// textLines returns the reply as text lines without CRLF, for a line
 // writer that adds the code itself.
 func (r *Reply) textLines() []string {
 	lines := r.Lines
