@@ -47,7 +47,28 @@ func (q *Queue) bounce(ctx context.Context, env *Envelope, failed []*Recipient) 
 	}
 	defer f.Close()
 	var b bytes.Buffer
-	if err := writeDSN(&b, q.Hostname, env, report, f, q.now()); err != nil {
+	if err := writeDSN(&b, q.Hostname, env, report, false, f, q.now()); err != nil {
+		return err
+	}
+	_, err = q.Enqueue(ctx, "", smtp.MailOptions{}, []smtp.Rcpt{{To: env.From}}, &b)
+	return err
+}
+
+// notifyDelivered sends the sender a "delivered" notification for the
+// recipients that asked for one with NOTIFY=SUCCESS (RFC 3461 section 4.1),
+// after final delivery into a local mailbox. Mail relayed onwards carries
+// NOTIFY to the next hop, which reports itself.
+func (q *Queue) notifyDelivered(ctx context.Context, env *Envelope, delivered []*Recipient) error {
+	if env.From == "" || len(delivered) == 0 {
+		return nil
+	}
+	f, err := q.Spool.Open(env.ID)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var b bytes.Buffer
+	if err := writeDSN(&b, q.Hostname, env, delivered, true, f, q.now()); err != nil {
 		return err
 	}
 	_, err = q.Enqueue(ctx, "", smtp.MailOptions{}, []smtp.Rcpt{{To: env.From}}, &b)
@@ -58,8 +79,9 @@ func (q *Queue) bounce(ctx context.Context, env *Envelope, failed []*Recipient) 
 // multipart/report (RFC 6522), its header fields built with the mime
 // package: a human-readable part, the message/delivery-status part with one
 // block per recipient, and the original header (RET=HDRS or unset, as
-// text/rfc822-headers) or the whole message (RET=FULL, as message/rfc822).
-func writeDSN(w io.Writer, host string, env *Envelope, failed []*Recipient, orig io.ReaderAt, now time.Time) error {
+// text/rfc822-headers) or the whole message (RET=FULL on a failure, as
+// message/rfc822). delivered selects a success report instead of a bounce.
+func writeDSN(w io.Writer, host string, env *Envelope, rcpts []*Recipient, delivered bool, orig io.ReaderAt, now time.Time) error {
 	if host == "" {
 		host = "localhost"
 	}
@@ -70,7 +92,11 @@ func writeDSN(w io.Writer, host string, env *Envelope, failed []*Recipient, orig
 	var top mime.Header
 	top.Add("From", mime.FormatAddressList([]mime.Address{{Name: "Mail Delivery System", Addr: "MAILER-DAEMON@" + host}}))
 	top.Add("To", "<"+env.From+">")
-	top.Add("Subject", "Undelivered Mail Returned to Sender")
+	if delivered {
+		top.Add("Subject", "Successful Mail Delivery Report")
+	} else {
+		top.Add("Subject", "Undelivered Mail Returned to Sender")
+	}
 	top.Add("Date", mime.FormatDate(now))
 	top.Add("Message-ID", "<"+env.ID+".dsn@"+host+">")
 	top.Add("Auto-Submitted", "auto-replied") // RFC 3834 section 5
@@ -94,9 +120,17 @@ func writeDSN(w io.Writer, host string, env *Envelope, failed []*Recipient, orig
 		return err
 	}
 	b = fmt.Appendf(b, "This is the mail system at host %s.\r\n\r\n", host)
-	b = append(b, "Your message could not be delivered to one or more recipients.\r\n\r\n"...)
-	for _, r := range failed {
-		b = fmt.Appendf(b, "<%s>: %s\r\n", r.Addr, oneLine(r.LastReply))
+	if delivered {
+		b = append(b, "Your message was delivered to these recipients, as you asked.\r\n\r\n"...)
+	} else {
+		b = append(b, "Your message could not be delivered to one or more recipients.\r\n\r\n"...)
+	}
+	for _, r := range rcpts {
+		if delivered {
+			b = fmt.Appendf(b, "<%s>: delivered to mailbox\r\n", r.Addr)
+		} else {
+			b = fmt.Appendf(b, "<%s>: %s\r\n", r.Addr, oneLine(r.LastReply))
+		}
 	}
 	// 2: for programs. Per-message fields (RFC 3464 section 2.2), then a
 	// block of per-recipient fields (section 2.3) for each recipient.
@@ -108,20 +142,24 @@ func writeDSN(w io.Writer, host string, env *Envelope, failed []*Recipient, orig
 		b = fmt.Appendf(b, "Original-Envelope-Id: %s\r\n", smtp.EncodeXtext(env.MailOptions.EnvelopeID))
 	}
 	b = fmt.Appendf(b, "Arrival-Date: %s\r\n", mime.FormatDate(env.Received))
-	for _, r := range failed {
+	for _, r := range rcpts {
 		b = fmt.Appendf(b, "\r\nFinal-Recipient: rfc822; %s\r\n", r.Addr)
 		if r.Options.OriginalRecipient != "" {
 			b = fmt.Appendf(b, "Original-Recipient: %s; %s\r\n", r.Options.OriginalRecipientType, smtp.EncodeXtext(r.Options.OriginalRecipient))
 		}
-		b = append(b, "Action: failed\r\n"...)
-		b = fmt.Appendf(b, "Status: %s\r\n", statusOf(r))
-		if r.Code != 0 {
+		if delivered {
+			b = append(b, "Action: delivered\r\nStatus: 2.0.0\r\n"...)
+		} else {
+			b = append(b, "Action: failed\r\n"...)
+			b = fmt.Appendf(b, "Status: %s\r\n", statusOf(r))
+		}
+		if r.Code != 0 && !delivered {
 			b = fmt.Appendf(b, "Diagnostic-Code: smtp; %s\r\n", oneLine(r.LastReply))
 		}
 		b = fmt.Appendf(b, "Last-Attempt-Date: %s\r\n", mime.FormatDate(now))
 	}
 	// 3: the original, whole or its header.
-	full := env.MailOptions.Return == smtp.ReturnFull
+	full := env.MailOptions.Return == smtp.ReturnFull && !delivered
 	if full {
 		err = part("message/rfc822")
 	} else {

@@ -18,7 +18,11 @@
 // at intervals that double each time; a permanent failure (5yz), or a
 // message that waited too long, goes back to its sender as a bounce: a
 // delivery status notification (RFC 3464) in a multipart/report message,
-// sent from the null reverse-path "<>" so that a bounce never bounces.
+// sent from the null reverse-path "<>" so that a bounce never bounces. A
+// recipient that asked for it with NOTIFY=SUCCESS (RFC 3461) gets the sender
+// a "delivered" report of the same form once the message is in its mailbox.
+// A message that carries more than [MaxReceivedHeaders] trace fields is
+// looping between servers and is refused before anything is stored.
 //
 // # Crash safety
 //

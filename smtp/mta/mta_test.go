@@ -326,3 +326,33 @@ func TestMailLoop(t *testing.T) {
 		t.Errorf("spool holds %d messages, want 1", len(envs))
 	}
 }
+
+// TestSuccessNotification: NOTIFY=SUCCESS on a local recipient brings the
+// sender a "delivered" report (RFC 3461 section 4.1); NOTIFY unset does not.
+func TestSuccessNotification(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	st := &memStore{}
+	tr := &fakeTransport{}
+	q := newQueue(t, t.TempDir(), tr, st, clk)
+	ctx := context.Background()
+	q.Enqueue(ctx, "sender@far.example", smtp.MailOptions{EnvelopeID: "e2"},
+		[]smtp.Rcpt{{To: "bob@crepes.fr", Options: smtp.RcptOptions{Notify: smtp.NotifySuccess | smtp.NotifyFailure}}, {To: "carol@crepes.fr"}},
+		strings.NewReader("Subject: hi\r\n\r\nbody\r\n"))
+	q.RunOnce(ctx) // delivers locally, queues the report to the remote sender
+	q.RunOnce(ctx) // relays the report
+	if len(st.box("bob")) != 1 || len(st.box("carol")) != 1 {
+		t.Fatalf("local delivery failed")
+	}
+	if len(tr.bodies) != 1 {
+		t.Fatalf("%d reports relayed, want 1", len(tr.bodies))
+	}
+	report := tr.bodies[0]
+	for _, want := range []string{"Subject: Successful Mail Delivery Report", "Final-Recipient: rfc822; bob@crepes.fr", "Action: delivered", "Status: 2.0.0", "Original-Envelope-Id: e2"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	if strings.Contains(report, "carol@") {
+		t.Errorf("report mentions carol, who did not ask")
+	}
+}

@@ -176,7 +176,7 @@ func (q *Queue) attempt(ctx context.Context, env *Envelope) error {
 		return err
 	}
 	defer f.Close()
-	var failed []*Recipient
+	var failed, delivered []*Recipient
 	for _, group := range groupByDomain(env.Pending()) {
 		domain := smtp.Domain(group[0].Addr)
 		if q.IsLocal(domain) && q.Local != nil {
@@ -184,6 +184,8 @@ func (q *Queue) attempt(ctx context.Context, env *Envelope) error {
 				err := q.Local.Deliver(ctx, strings.ToLower(smtp.LocalPart(r.Addr)), io.NewSectionReader(f, 0, env.Size))
 				if q.record(r, err) {
 					failed = append(failed, r)
+				} else if err == nil && r.Options.Notify&smtp.NotifySuccess != 0 {
+					delivered = append(delivered, r)
 				}
 			}
 		} else if q.Transport == nil {
@@ -233,6 +235,9 @@ func (q *Queue) attempt(ctx context.Context, env *Envelope) error {
 		if err := q.bounce(ctx, env, failed); err != nil {
 			return err
 		}
+	}
+	if err := q.notifyDelivered(ctx, env, delivered); err != nil {
+		return err
 	}
 	if len(env.Pending()) == 0 {
 		return q.Spool.Remove(env.ID)
