@@ -356,3 +356,40 @@ func TestSuccessNotification(t *testing.T) {
 		t.Errorf("report mentions carol, who did not ask")
 	}
 }
+
+// gateTransport holds deliveries to "slow.example" until one to
+// "fast.example" has happened: it only finishes if the queue delivers
+// messages in parallel.
+type gateTransport struct {
+	fastDone chan struct{}
+	once     sync.Once
+}
+
+func (g *gateTransport) Deliver(ctx context.Context, domain string, mail smtp.Mail, rcpts []smtp.Rcpt, msg io.ReaderAt, size int64) ([]error, error) {
+	switch domain {
+	case "slow.example":
+		select {
+		case <-g.fastDone:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	case "fast.example":
+		g.once.Do(func() { close(g.fastDone) })
+	}
+	return make([]error, len(rcpts)), nil
+}
+
+func TestQueueParallel(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	q := newQueue(t, t.TempDir(), &gateTransport{fastDone: make(chan struct{})}, &memStore{}, clk)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	q.Enqueue(ctx, "a@crepes.fr", smtp.MailOptions{}, []smtp.Rcpt{{To: "x@slow.example"}}, strings.NewReader("1\r\n"))
+	q.Enqueue(ctx, "a@crepes.fr", smtp.MailOptions{}, []smtp.Rcpt{{To: "x@fast.example"}}, strings.NewReader("2\r\n"))
+	if _, err := q.RunOnce(ctx); err != nil {
+		t.Fatalf("RunOnce: %v (a slow exchanger blocked the queue)", err)
+	}
+	if envs, _ := q.Spool.Load(); len(envs) != 0 {
+		t.Errorf("spool still holds %d messages", len(envs))
+	}
+}

@@ -18,6 +18,7 @@ const (
 	DefaultRetryInitial = 5 * time.Minute
 	DefaultRetryMax     = 4 * time.Hour
 	DefaultExpire       = 5 * 24 * time.Hour
+	DefaultWorkers      = 4 // messages delivered at once
 )
 
 // Transport hands a message to another mail system for the recipients of
@@ -58,6 +59,9 @@ type Queue struct {
 	// Expire is how long a message may wait before it bounces. Zero means
 	// DefaultExpire.
 	Expire time.Duration
+	// Workers is how many messages are delivered at once; zero means
+	// DefaultWorkers.
+	Workers int
 	// Now returns the time; nil means time.Now. Tests set it.
 	Now func() time.Time
 	// Logger; nil means slog.Default().
@@ -124,7 +128,7 @@ func (q *Queue) Run(ctx context.Context) error {
 	kick := q.kickChan()
 	for {
 		next, err := q.RunOnce(ctx)
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			q.logger().Error("mta: queue run", "err", err)
 		}
 		wait := time.Hour
@@ -152,20 +156,38 @@ func (q *Queue) RunOnce(ctx context.Context) (next time.Time, err error) {
 	if err != nil {
 		return time.Time{}, err
 	}
+	// Deliver due messages, Workers at a time, so one slow exchanger does
+	// not hold up the rest. Each message is handled by one goroutine.
+	workers := q.Workers
+	if workers <= 0 {
+		workers = DefaultWorkers
+	}
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
 	for _, env := range envs {
 		if ctx.Err() != nil {
-			return next, ctx.Err()
+			break
 		}
-		if !env.NextAttempt.After(q.now()) {
+		if env.NextAttempt.After(q.now()) {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
 			if err := q.attempt(ctx, env); err != nil {
 				q.logger().Error("mta: delivery attempt", "id", env.ID, "err", err)
 			}
-		}
+		}()
+	}
+	wg.Wait()
+	for _, env := range envs {
 		if len(env.Pending()) > 0 && (next.IsZero() || env.NextAttempt.Before(next)) {
 			next = env.NextAttempt
 		}
 	}
-	return next, nil
+	return next, ctx.Err()
 }
 
 // attempt tries every pending recipient of env once, records the results
