@@ -76,7 +76,9 @@ const (
 
 // Limits holds the size limits of RFC 5321 section 4.5.3.1. The zero value
 // of each field means the Default constant of the same name; a negative
-// value disables that check. Limits is a value type, safe to copy.
+// value disables that check, except for the two line lengths, which bound
+// the server's buffers and always apply (negative means the default).
+// Limits is a value type, safe to copy.
 type Limits struct {
 	MaxLocalPart   int // octets in the local-part of an address
 	MaxDomain      int // octets in a domain name
@@ -94,15 +96,23 @@ func pick(v, def int) int {
 	return v
 }
 
+// pickLine is pick for the line lengths, which cannot be disabled.
+func pickLine(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
 // withDefaults returns l with zero fields replaced by the defaults.
 func (l Limits) withDefaults() Limits {
 	return Limits{
 		MaxLocalPart:   pick(l.MaxLocalPart, DefaultMaxLocalPart),
 		MaxDomain:      pick(l.MaxDomain, DefaultMaxDomain),
 		MaxPath:        pick(l.MaxPath, DefaultMaxPath),
-		MaxCommandLine: pick(l.MaxCommandLine, DefaultMaxCommandLine),
-		MaxReplyLine:   pick(l.MaxReplyLine, DefaultMaxReplyLine),
-		MaxTextLine:    pick(l.MaxTextLine, DefaultMaxTextLine),
+		MaxCommandLine: pickLine(l.MaxCommandLine, DefaultMaxCommandLine),
+		MaxReplyLine:   pickLine(l.MaxReplyLine, DefaultMaxReplyLine),
+		MaxTextLine:    pickLine(l.MaxTextLine, DefaultMaxTextLine),
 		MaxRecipients:  pick(l.MaxRecipients, DefaultMaxRecipients),
 	}
 }
