@@ -126,7 +126,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		Spool: spool, Transport: relay, Local: mta.MailstoreDelivery{Store: store},
 		LocalDomains: []string{cfg.domain}, Hostname: cfg.hostname, Logger: log, RetryInitial: cfg.retry,
 	}
-	backend := &mta.Backend{Queue: queue, Users: users, Hostname: cfg.hostname}
+	backend := &mta.Backend{Queue: queue, Users: users, Hostname: cfg.hostname, RestrictSender: true}
 
 	// The listeners. The pop3 and imap servers join this table, reading
 	// store with the same users.

@@ -29,6 +29,11 @@ type Backend struct {
 	Hostname string
 	// Now returns the time for Received headers; nil means time.Now.
 	Now func() time.Time
+	// RestrictSender makes an authenticated user send as themselves only:
+	// MAIL FROM must be their own address in a local domain (RFC 6409
+	// section 6.1 lets a submission server enforce this). It does not
+	// affect unauthenticated sessions.
+	RestrictSender bool
 }
 
 var _ smtp.Backend = (*Backend)(nil)
@@ -70,7 +75,16 @@ func (s *session) Auth(ctx context.Context, identity, user, pass string) error {
 	return nil
 }
 
+// ErrSenderNotOwned is the reply to MAIL FROM an address the authenticated
+// user does not own, under RestrictSender.
+var ErrSenderNotOwned = &smtp.Reply{Code: 553, Enhanced: smtp.EnhancedCode{Class: 5, Subject: 7, Detail: 1}, Lines: []string{"Sender address not owned by the authenticated user"}}
+
 func (s *session) Mail(ctx context.Context, from string, opts *smtp.MailOptions) error {
+	if user := s.c.AuthUser(); s.b.RestrictSender && user != "" {
+		if !s.b.Queue.IsLocal(smtp.Domain(from)) || !strings.EqualFold(smtp.LocalPart(from), user) {
+			return ErrSenderNotOwned
+		}
+	}
 	s.from, s.opts, s.rcpts = from, *opts, nil
 	return nil
 }

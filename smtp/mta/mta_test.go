@@ -226,7 +226,7 @@ func TestQueueResumesAfterRestart(t *testing.T) {
 func TestNoOpenRelay(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	q := newQueue(t, t.TempDir(), &fakeTransport{}, &memStore{}, clk)
-	be := &Backend{Queue: q, Users: map[string]string{"alice": "secret"}, Hostname: "mx.crepes.fr"}
+	be := &Backend{Queue: q, Users: map[string]string{"alice": "secret"}, Hostname: "mx.crepes.fr", RestrictSender: true}
 	srv := &smtp.Server{Hostname: "mx.crepes.fr", Backend: be, AllowInsecureAuth: true}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -257,6 +257,10 @@ func TestNoOpenRelay(t *testing.T) {
 	defer c.Close()
 	if err := c.Auth(ctx, "alice", "secret"); err != nil {
 		t.Fatal(err)
+	}
+	err = c.SendMail(ctx, "ceo@crepes.fr", []string{"bob@hamburger.edu"}, strings.NewReader("Subject: x\r\n\r\nhi\r\n"))
+	if r := (*smtp.Reply)(nil); !errors.As(err, &r) || r.Code != 553 {
+		t.Errorf("alice sending as ceo@crepes.fr: %v, want 553", err)
 	}
 	if err := c.SendMail(ctx, "alice@crepes.fr", []string{"bob@hamburger.edu"}, strings.NewReader("Subject: x\r\n\r\nhi\r\n")); err != nil {
 		t.Fatalf("authenticated relay refused: %v", err)
