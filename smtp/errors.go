@@ -24,6 +24,7 @@ type SyntaxError struct {
 	Input    string       // the offending text
 }
 
+// Error says which command and input were wrong.
 func (e *SyntaxError) Error() string {
 	s := "smtp: "
 	if e.Verb != "" {
