@@ -3,6 +3,7 @@ package main_test
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/applayer/applayer/pop3"
 	"time"
 
 	"github.com/applayer/applayer/dns"
@@ -63,7 +66,7 @@ func TestMailserverAndSendmail(t *testing.T) {
 	defer cancel()
 	store := filepath.Join(dir, "store")
 	srv := exec.CommandContext(ctx, server, "-domain", "hamburger.edu", "-user", "bob:hungry",
-		"-smtp", "127.0.0.1:0", "-submission", "127.0.0.1:0", "-store", store, "-tls")
+		"-smtp", "127.0.0.1:0", "-submission", "127.0.0.1:0", "-pop3", "127.0.0.1:0", "-store", store, "-tls")
 	stdout, _ := srv.StdoutPipe()
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -71,7 +74,7 @@ func TestMailserverAndSendmail(t *testing.T) {
 	defer srv.Process.Kill()
 	addrs := map[string]string{}
 	sc := bufio.NewScanner(stdout)
-	for len(addrs) < 2 && sc.Scan() {
+	for len(addrs) < 3 && sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) != 4 || f[0] != "listening" || f[1] != "on" {
 			t.Fatalf("unexpected line %q", sc.Text())
@@ -111,6 +114,23 @@ func TestMailserverAndSendmail(t *testing.T) {
 	if !strings.Contains(string(b), "Do you like ketchup?\r\nHow about pickles?\r\n") || !strings.HasPrefix(string(b), "Received: ") {
 		t.Errorf("message:\n%s", b)
 	}
+	// Bob reads the same mailbox over POP3, after STLS.
+	pc, err := pop3.Dial(ctx, addrs["pop3"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	if err := pc.StartTLS(ctx, &tls.Config{InsecureSkipVerify: true}); err != nil {
+		t.Fatalf("STLS: %v", err)
+	}
+	if err := pc.Login(ctx, "bob", "hungry"); err != nil {
+		t.Fatalf("POP3 login: %v", err)
+	}
+	msgs, err := pc.List(ctx)
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("POP3 LIST: %v, %v; want 2 messages", msgs, err)
+	}
+	pc.Quit(ctx)
 	srv.Process.Signal(syscall.SIGTERM)
 	if err := srv.Wait(); err != nil {
 		t.Errorf("server exit after SIGTERM: %v", err)
