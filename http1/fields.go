@@ -226,4 +226,3 @@ func parseContentLength(v string) (int64, bool) {
 	}
 	return n, n >= 0
 }
-
