@@ -110,7 +110,7 @@ func NewBase64Decoder(r io.Reader) io.Reader {
 	return &base64Decoder{r: r}
 }
 
-const decodeChunk = 8 << 10
+const decodeChunk = 4 << 10
 
 func (d *base64Decoder) Read(p []byte) (int, error) {
 	for len(d.out) == 0 {
@@ -253,7 +253,8 @@ const (
 type qpDecoder struct {
 	r     io.Reader
 	in    []byte
-	out   []byte
+	buf   []byte // decoding buffer
+	out   []byte // the part of buf not yet returned
 	ws    []byte // pending white space
 	state qpState
 	hex1  byte
@@ -276,12 +277,14 @@ func (d *qpDecoder) Read(p []byte) (int, error) {
 		}
 		if d.in == nil {
 			d.in = make([]byte, decodeChunk)
-			d.out = make([]byte, 0, decodeChunk+maxPendingWS+8)
+			d.buf = make([]byte, 0, decodeChunk+maxPendingWS+8)
 		}
 		n, err := d.r.Read(d.in)
-		d.out = d.decode(d.out[:0], d.in[:n])
+		d.buf = d.decode(d.buf[:0], d.in[:n])
+		d.out = d.buf
 		if err != nil {
-			d.out = d.finish(d.out)
+			d.buf = d.finish(d.buf)
+			d.out = d.buf
 			if err == io.EOF && d.bad {
 				err = ErrBadQuotedPrint
 			}
@@ -298,6 +301,20 @@ func (d *qpDecoder) decode(out, in []byte) []byte {
 		c := in[i]
 		switch d.state {
 		case qpNormal:
+			if !qpSpecial(c) {
+				// Copy the run of ordinary octets in one go.
+				if len(d.ws) > 0 {
+					out = append(out, d.ws...)
+					d.ws = d.ws[:0]
+				}
+				j := i + 1
+				for j < len(in) && !qpSpecial(in[j]) {
+					j++
+				}
+				out = append(out, in[i:j]...)
+				i = j - 1
+				continue
+			}
 			switch c {
 			case '=':
 				d.state = qpEq
@@ -400,6 +417,11 @@ func (d *qpDecoder) finish(out []byte) []byte {
 	d.ws = d.ws[:0]
 	d.state = qpNormal
 	return out
+}
+
+// qpSpecial reports the octets the decoder must look at one by one.
+func qpSpecial(c byte) bool {
+	return c == '=' || c == ' ' || c == '\t' || c == '\r' || c == '\n'
 }
 
 func isHex(c byte) bool {

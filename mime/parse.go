@@ -76,6 +76,8 @@ func (ps *Parser) parse(r io.ReaderAt, data []byte, size int64) (*Message, error
 		r:               r,
 	}
 	st.sc.data = data
+	st.hb.src = data
+	st.hb.spans = st.spanBuf[:0]
 	st.sc.size = size
 	if data == nil {
 		st.sc.br = bufio.NewReaderSize(io.NewSectionReader(r, 0, size), scanBufferSize)
@@ -200,6 +202,7 @@ type parseState struct {
 	r        io.ReaderAt
 	sc       lineScanner
 	hb       headerBuilder
+	spanBuf  [32]span // initial room for hb.spans
 	nparts   int
 	problems []problemAt
 	tooMany  bool
@@ -268,7 +271,7 @@ func (st *parseState) parseEntity(p *Part, stack []string, depth int, inDigest b
 			}
 			break
 		}
-		kind := st.hb.addLine(sc.line, sc.atStart)
+		kind := st.hb.addLine(sc.line, int(sc.off), sc.atStart)
 		if kind == lineEnd {
 			headerEnded = true
 			p.HeaderSize = sc.pos - p.Offset
