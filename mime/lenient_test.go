@@ -99,6 +99,16 @@ var lenientTests = []struct {
 		},
 	},
 	{
+		// The empty line's break belongs to the delimiter, so the body is
+		// "a\nb\n": two lines.
+		name: "body ending in a line break",
+		in:   "Content-Type: multipart/mixed; boundary=b\n\n--b\n\na\nb\n\n--b--\n",
+		tree: []treeLine{
+			{"", "multipart/mixed", "", 6},
+			{"1", "text/plain", "a\nb\n", 2},
+		},
+	},
+	{
 		name: "boundary prefix is not a delimiter",
 		in:   "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bx\n--b extra\n--b--\n",
 		tree: []treeLine{

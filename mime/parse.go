@@ -115,9 +115,11 @@ type lineScanner struct {
 	off     int64  // offset of line
 	atStart bool   // line starts a line (it is not the rest of a long one)
 	prevEOL int64  // length of the line break ending the line before this one
-	lines   int64  // line starts seen, the current one included
-	unread  bool
-	err     error
+	// prevEmpty: the line before this one was empty (just a line break)
+	prevEmpty bool
+	lines     int64 // line starts seen, the current one included
+	unread    bool
+	err       error
 
 	curEOL int64 // line break length of the current line (0 for a piece)
 	ended  bool  // the current line ended with a line break
@@ -135,6 +137,7 @@ func (sc *lineScanner) next() bool {
 	wasEnded := sc.ended || sc.line == nil
 	if sc.line != nil {
 		sc.prevEOL = sc.curEOL
+		sc.prevEmpty = sc.atStart && int64(len(sc.line)) == sc.curEOL && sc.curEOL > 0
 	}
 	var line []byte
 	if sc.data != nil {
@@ -184,6 +187,9 @@ type delim struct {
 	off     int64 // offset of the delimiter line
 	prevEOL int64 // line break before it, which belongs to it
 	lines   int64 // scanner line count at the delimiter line
+	// prevEmpty: the line before it is empty, so it starts where the body
+	// ends and is not one of the body's lines
+	prevEmpty bool
 }
 
 // bodyEnd returns where a body starting at start ends, given the delimiter.
@@ -239,7 +245,7 @@ func (st *parseState) matchDelimiter(stack []string) *delim {
 		if !sc.ended && sc.pos < sc.size {
 			continue // a delimiter line is short; this is a long line
 		}
-		return &delim{level: i, close: close, off: sc.off, prevEOL: sc.prevEOL, lines: sc.lines}
+		return &delim{level: i, close: close, off: sc.off, prevEOL: sc.prevEOL, lines: sc.lines, prevEmpty: sc.prevEmpty}
 	}
 	return nil
 }
@@ -351,7 +357,10 @@ func (st *parseState) finishBody(p *Part, end *delim, bodyLines int64) {
 	}
 	p.BodySize = end.bodyEnd(p.BodyOffset) - p.BodyOffset
 	p.Lines = end.lines - 1 - bodyLines
-	if p.BodySize == 0 {
+	if end.prevEmpty {
+		p.Lines--
+	}
+	if p.BodySize == 0 || p.Lines < 0 {
 		p.Lines = 0
 	}
 }

@@ -17,4 +17,5 @@ type chapter struct {
 // chapters lists the tour in the order a networking course teaches it.
 var chapters = []chapter{
 	{"echo", "sockets: the uppercase server over UDP and over TCP", runEcho},
+	{"mime", "mail messages: header, body, MIME parts and transfer encodings", runMime},
 }
