@@ -104,11 +104,13 @@
 //
 // A [Parser] bounds what one message may cost: [DefaultMaxHeaderBytes] per
 // header block, [DefaultMaxHeaderFields] fields per block,
+// [DefaultMaxTotalHeaderBytes] of headers in the whole tree,
 // [DefaultMaxDepth] levels of nesting and [DefaultMaxParts] parts. Past a
 // limit the parser keeps going without storing more (the bytes remain in
 // the enclosing body) and records [ErrHeaderTooLarge], [ErrTooManyFields],
-// [ErrTooDeep] or [ErrTooManyParts]. Address and message-id lists are capped
-// too.
+// [ErrTotalHeaderTooLarge], [ErrTooDeep] or [ErrTooManyParts]. Encoded
+// words, address lists and message-id lists are bounded too, and every
+// parser runs in time linear in its input.
 //
 // # Security
 //

@@ -103,3 +103,17 @@ func TestEncodeHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeHeaderHostile checks that text full of "=?" that never closes
+// is handled in linear time (the test would time out otherwise).
+func TestDecodeHeaderHostile(t *testing.T) {
+	s := strings.Repeat("=?a?q?b ", 40000) + "?="
+	got, _ := DecodeHeader(s)
+	if len(got) != len(s) {
+		t.Errorf("length %d, want %d", len(got), len(s))
+	}
+	long := "=?utf-8?q?" + strings.Repeat("a", maxEncodedWordInput) + "?="
+	if got, _ := DecodeHeader(long); got != long {
+		t.Error("an over-long encoded word was decoded")
+	}
+}

@@ -319,3 +319,19 @@ func TestParseLimits(t *testing.T) {
 		t.Errorf("body = %q", b)
 	}
 }
+
+func TestParseTotalHeaderLimit(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("Content-Type: multipart/mixed; boundary=b\n\n")
+	for i := range 50 {
+		fmt.Fprintf(&sb, "--b\nX-Pad: %s\n\npart %d\n", strings.Repeat("p", 100), i)
+	}
+	sb.WriteString("--b--\n")
+	p := Parser{MaxTotalHeaderBytes: 1000}
+	m, _ := p.Parse(strings.NewReader(sb.String()), int64(sb.Len()))
+	checkProblems(t, m.Problems, []wantProblem{{"", ErrTotalHeaderTooLarge}})
+	if n := len(m.Parts); n < 5 || n > 10 {
+		t.Errorf("kept %d parts, want those that fit in 1000 header octets", n)
+	}
+	checkInvariants(t, m)
+}

@@ -20,6 +20,10 @@ type Parser struct {
 	// MaxDepth caps nesting; deeper multiparts and message/rfc822 parts are
 	// kept as leaves. If zero, DefaultMaxDepth is used.
 	MaxDepth int
+	// MaxTotalHeaderBytes caps the header octets kept for the whole tree;
+	// once it is reached no further parts are added (as with MaxParts).
+	// If zero, DefaultMaxTotalHeaderBytes is used.
+	MaxTotalHeaderBytes int
 	// MaxParts caps the number of parts in the tree; further parts are
 	// left out of it (their bytes stay in the body of the multipart that
 	// holds them). If zero, DefaultMaxParts is used.
@@ -73,6 +77,7 @@ func (ps *Parser) parse(r io.ReaderAt, data []byte, size int64) (*Message, error
 		maxHeaderFields: orDefault(ps.MaxHeaderFields, DefaultMaxHeaderFields),
 		maxDepth:        orDefault(ps.MaxDepth, DefaultMaxDepth),
 		maxParts:        orDefault(ps.MaxParts, DefaultMaxParts),
+		maxTotalHeader:  orDefault(ps.MaxTotalHeaderBytes, DefaultMaxTotalHeaderBytes),
 		r:               r,
 	}
 	st.sc.data = data
@@ -205,13 +210,16 @@ type problemAt struct {
 type parseState struct {
 	maxHeaderBytes, maxHeaderFields, maxDepth, maxParts int
 
-	r        io.ReaderAt
-	sc       lineScanner
-	hb       headerBuilder
-	spanBuf  [32]span // initial room for hb.spans
-	nparts   int
-	problems []problemAt
-	tooMany  bool
+	r       io.ReaderAt
+	sc      lineScanner
+	hb      headerBuilder
+	spanBuf [32]span // initial room for hb.spans
+	nparts  int
+	// headerTotal counts the header octets kept in the tree.
+	headerTotal    int
+	maxTotalHeader int
+	problems       []problemAt
+	tooMany        bool
 }
 
 func (st *parseState) problem(p *Part, off int64, err error) {
@@ -309,6 +317,9 @@ func (st *parseState) parseEntity(p *Part, stack []string, depth int, inDigest b
 		st.problem(p, p.Offset, st.hb.err)
 	}
 	p.Header = st.hb.finish()
+	for _, f := range p.Header {
+		st.headerTotal += len(f.Raw)
+	}
 	p.BodyOffset = p.Offset + p.HeaderSize
 	st.describe(p, inDigest)
 
@@ -413,9 +424,9 @@ func (st *parseState) parseMultipart(p *Part, stack []string, depth int) *delim 
 	p.Preamble = Span{p.BodyOffset, d.bodyEnd(p.BodyOffset) - p.BodyOffset}
 	digest := p.Subtype == "digest"
 	for d != nil && d.level == own && !d.close {
-		if st.nparts >= st.maxParts {
+		if err := st.full(); err != nil {
 			if !st.tooMany {
-				st.problem(p, sc.pos, ErrTooManyParts)
+				st.problem(p, sc.pos, err)
 				st.tooMany = true
 			}
 			// Further parts stay in the multipart's body, out of the tree.
@@ -451,6 +462,18 @@ func (st *parseState) parseMultipart(p *Part, stack []string, depth int) *delim 
 	return end
 }
 
+// full reports whether the tree may not grow: too many parts, or too many
+// header octets kept in all.
+func (st *parseState) full() error {
+	switch {
+	case st.nparts >= st.maxParts:
+		return ErrTooManyParts
+	case st.headerTotal >= st.maxTotalHeader:
+		return ErrTotalHeaderTooLarge
+	}
+	return nil
+}
+
 // skipToOwnClose skips lines until the multipart's close delimiter or an
 // outer delimiter.
 func (st *parseState) skipToOwnClose(inner []string, own int) *delim {
@@ -470,9 +493,9 @@ func (st *parseState) parseEncapsulated(p *Part, stack []string, depth int) *del
 	case depth >= st.maxDepth:
 		st.problem(p, p.BodyOffset, ErrTooDeep)
 		return st.skipBody(stack)
-	case st.nparts >= st.maxParts:
+	case st.full() != nil:
 		if !st.tooMany {
-			st.problem(p, p.BodyOffset, ErrTooManyParts)
+			st.problem(p, p.BodyOffset, st.full())
 			st.tooMany = true
 		}
 		return st.skipBody(stack)
