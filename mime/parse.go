@@ -62,7 +62,9 @@ func ParseBytes(b []byte) *Message {
 // builds its tree. Only header blocks are kept in memory; bodies are read
 // from r later, on demand, so r must stay usable while the tree is. Reading
 // is lenient: malformed input yields the best tree it can, with the
-// defects in [Message.Problems]. The error is non-nil only when r fails.
+// defects in [Message.Problems]. The error is non-nil only when r fails
+// (io.ErrUnexpectedEOF if it holds fewer than size octets); the tree then
+// covers what could be read.
 func (ps *Parser) Parse(r io.ReaderAt, size int64) (*Message, error) {
 	return ps.parse(r, nil, size)
 }
@@ -98,6 +100,9 @@ func (ps *Parser) parse(r io.ReaderAt, data []byte, size int64) (*Message, error
 	}
 	if st.sc.err != nil && st.sc.err != io.EOF {
 		return m, st.sc.err
+	}
+	if st.sc.pos < size {
+		return m, io.ErrUnexpectedEOF // r held fewer than size octets
 	}
 	return m, nil
 }

@@ -2,6 +2,7 @@ package mime
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"mime/multipart"
 	"runtime"
@@ -184,4 +185,36 @@ func BenchmarkParseLarge(b *testing.B) {
 		m, _ := Parse(s, s.Size())
 		io.Copy(io.Discard, m.Parts[1].Body())
 	}
+}
+
+// failingReaderAt fails after n octets.
+type failingReaderAt struct {
+	data []byte
+	n    int64
+	err  error
+}
+
+func (f failingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= f.n {
+		return 0, f.err
+	}
+	k := copy(p, f.data[off:min(int64(len(f.data)), f.n)])
+	if off+int64(k) >= f.n {
+		return k, f.err
+	}
+	return k, nil
+}
+
+func TestParseReadError(t *testing.T) {
+	msg := []byte(crlf(nestedMsg))
+	boom := errors.New("disk on fire")
+	m, err := Parse(failingReaderAt{msg, 300, boom}, int64(len(msg)))
+	if !errors.Is(err, boom) || m == nil {
+		t.Errorf("Parse with a failing reader: %v, %v", m, err)
+	}
+	m, err = Parse(failingReaderAt{msg, 300, io.EOF}, int64(len(msg)))
+	if !errors.Is(err, io.ErrUnexpectedEOF) || m == nil {
+		t.Errorf("Parse of a short reader: %v, %v", m, err)
+	}
+	checkInvariants(t, &Message{Part: m.Part, size: m.Size()})
 }
