@@ -12,6 +12,7 @@ var (
 	ErrHeaderTooLarge      = errors.New("mime: header block too large")
 	ErrTooManyFields       = errors.New("mime: too many header fields")
 	ErrMalformedHeader     = errors.New("mime: malformed header line")
+	ErrMboxFromLine        = errors.New(`mime: mbox "From " line before the header, skipped`)
 	ErrBadFieldName        = errors.New("mime: invalid header field name")
 	ErrBadFieldValue       = errors.New("mime: invalid header field value")
 	ErrLineTooLong         = errors.New("mime: line too long")

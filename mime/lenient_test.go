@@ -81,6 +81,12 @@ var lenientTests = []struct {
 		problems: []wantProblem{{"", ErrMalformedHeader}},
 	},
 	{
+		name:     "mbox From_ line before the header",
+		in:       "From alice@crepes.fr Mon Sep 18 19:40:19 2006\nSubject: saved\n\nbody\n",
+		tree:     []treeLine{{"", "text/plain", "body\n", 1}},
+		problems: []wantProblem{{"", ErrMboxFromLine}},
+	},
+	{
 		name: "part without header or blank line",
 		in:   "Content-Type: multipart/mixed; boundary=b\n\n--b\nHello\n--b--\n",
 		tree: []treeLine{

@@ -290,6 +290,12 @@ func (st *parseState) parseEntity(p *Part, stack []string, depth int, inDigest b
 			}
 			break
 		}
+		if depth == 0 && sc.off == 0 && bytes.HasPrefix(sc.line, []byte("From ")) {
+			// The "From " separator line of an mbox file, which many saved
+			// .eml files still start with: not a field, skipped.
+			st.problem(p, 0, ErrMboxFromLine)
+			continue
+		}
 		kind := st.hb.addLine(sc.line, int(sc.off), sc.atStart)
 		if kind == lineEnd {
 			headerEnded = true
