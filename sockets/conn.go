@@ -31,6 +31,10 @@ type Conn struct {
 	writeTimeout atomic.Int64
 	idle         atomic.Bool
 
+	// pre holds bytes given back by Prepend, returned before anything
+	// more is read from the network. Only the reading goroutine uses it.
+	pre []byte
+
 	closeOnce sync.Once
 }
 
@@ -93,9 +97,24 @@ func (c *Conn) Closing() bool {
 	return c.srv != nil && c.srv.shuttingDown.Load()
 }
 
+// Prepend gives back bytes already read from the connection, so that the
+// next Reads return them before anything more from the network. A server
+// that sniffs a connection's first bytes to choose a protocol (the HTTP/2
+// preface versus an HTTP/1.1 request) uses it to hand the connection on
+// untouched. Call it from the goroutine that reads.
+func (c *Conn) Prepend(b []byte) {
+	c.pre = append(append([]byte(nil), b...), c.pre...)
+}
+
 // Read reads from the connection after setting the read deadline from the
 // current read timeout.
 func (c *Conn) Read(b []byte) (int, error) {
+	if len(c.pre) > 0 {
+		n := copy(b, c.pre)
+		c.pre = c.pre[n:]
+		c.idle.Store(false)
+		return n, nil
+	}
 	if d := time.Duration(c.readTimeout.Load()); d > 0 {
 		c.Conn.SetReadDeadline(time.Now().Add(d))
 	} else {

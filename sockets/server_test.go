@@ -351,3 +351,23 @@ func TestStressShutdownUnderLoad(t *testing.T) {
 	}
 	t.Logf("%d served, %d refused or closed by shutdown", ok.Load(), refused.Load())
 }
+
+func TestConnPrepend(t *testing.T) {
+	got := make(chan string, 1)
+	addr := startServer(t, &Server{Handler: HandlerFunc(func(ctx context.Context, c *Conn) {
+		head := make([]byte, 3)
+		io.ReadFull(c, head) // sniff the first bytes
+		c.Prepend(head)      // and give them back
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		got <- line
+	})})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "PRI * rest\n")
+	if line := <-got; line != "PRI * rest\n" {
+		t.Errorf("after Prepend read %q", line)
+	}
+}
