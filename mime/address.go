@@ -98,7 +98,7 @@ func Mailboxes(list []Address) []Address {
 // encoded words.
 func formatPhrase(name string) string {
 	if needsEncoding(name) {
-		return EncodePhrase(name)
+		return encodeWords(name)
 	}
 	words := strings.Fields(name)
 	if strings.Join(words, " ") == name && name != "" {

@@ -67,9 +67,6 @@ type Attachment struct {
 	Reader io.Reader
 }
 
-// ErrMissingFrom is returned when a Builder has no From address.
-var ErrMissingFrom = errors.New("mime: message has no From address")
-
 // Bytes returns the message.
 func (b *Builder) Bytes() ([]byte, error) {
 	var buf bytes.Buffer

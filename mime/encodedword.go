@@ -202,9 +202,11 @@ func EncodeHeader(s string) string {
 	return encodeWords(s)
 }
 
-// EncodePhrase is like [EncodeHeader] for a display name in an address:
-// it also leaves alone ASCII names that need only quoting.
-func EncodePhrase(s string) string { return EncodeHeader(s) }
+// EncodePhrase formats a display name for an address field (RFC 5322
+// section 3.2.5): as it is when it is made of atoms, as a quoted string when
+// it holds specials such as "," or ".", and as encoded words when it is not
+// ASCII.
+func EncodePhrase(s string) string { return formatPhrase(s) }
 
 func needsEncoding(s string) bool {
 	if strings.Contains(s, "=?") {

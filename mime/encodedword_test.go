@@ -117,3 +117,17 @@ func TestDecodeHeaderHostile(t *testing.T) {
 		t.Error("an over-long encoded word was decoded")
 	}
 }
+
+func TestEncodePhrase(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Alice Crepe", "Alice Crepe"},
+		{"Crepe, Alice", `"Crepe, Alice"`},
+		{"John Q. Public", `"John Q. Public"`},
+		{"André", "=?utf-8?q?Andr=C3=A9?="},
+	}
+	for _, tt := range tests {
+		if got := EncodePhrase(tt.in); got != tt.want {
+			t.Errorf("EncodePhrase(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

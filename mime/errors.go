@@ -35,6 +35,7 @@ var (
 	ErrBadMessageID        = errors.New("mime: malformed message id")
 	ErrBadEncodedWord      = errors.New("mime: malformed encoded word")
 	ErrBadSection          = errors.New("mime: no such section")
+	ErrMissingFrom         = errors.New("mime: message has no From address") // from Builder
 )
 
 // errorLimit caps how much of the offending input an error message quotes.
