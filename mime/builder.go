@@ -182,6 +182,9 @@ type node struct {
 }
 
 func (b *Builder) tree() (*node, error) {
+	if len(b.Inline) > 0 && b.HTML == "" {
+		return nil, errors.New("mime: Builder.Inline parts need an HTML body to refer to them")
+	}
 	var body *node
 	if b.Text != "" || b.HTML == "" && len(b.Attachments) == 0 {
 		body = textNode("plain", b.Text)

@@ -165,6 +165,10 @@ func TestBuilderErrors(t *testing.T) {
 	if _, err := b.Bytes(); err == nil {
 		t.Error("header injection accepted")
 	}
+	b = Builder{From: []Address{{Addr: "a@b.c"}}, Text: "x", Inline: []Attachment{{Data: []byte("x")}}}
+	if _, err := b.Bytes(); err == nil {
+		t.Error("inline parts without HTML accepted")
+	}
 	same := bytes.NewReader(bytes.Repeat([]byte{1}, 1000))
 	b = Builder{From: []Address{{Addr: "a@b.c"}}, Rand: same, Text: "--=_AEAQCAIBAEAQCAIBAEAQCAIB\r\n", Attachments: []Attachment{{Data: []byte("x")}}}
 	if _, err := b.Bytes(); err == nil {
