@@ -7,6 +7,7 @@ import (
 	"io"
 	stdmime "mime"
 	"mime/multipart"
+	"mime/quotedprintable"
 	"net/mail"
 	"strings"
 	"testing"
@@ -116,4 +117,27 @@ func TestBenchMessage(t *testing.T) {
 			t.Errorf("part %d: bodies differ (%d vs %d octets)", i+1, len(got), len(want))
 		}
 	}
+}
+
+// BenchmarkDecode compares the streaming decoders with encoding/base64 and
+// mime/quotedprintable on the benchmark message's bodies.
+func BenchmarkDecode(b *testing.B) {
+	m := ParseBytes(benchMessage())
+	qp, _ := io.ReadAll(m.Parts[0].RawBody())
+	b64, _ := io.ReadAll(m.Parts[1].RawBody())
+	run := func(name string, data []byte, dec func(io.Reader) io.Reader) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := io.Copy(io.Discard, dec(bytes.NewReader(data))); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	run("base64/mime", b64, NewBase64Decoder)
+	run("base64/stdlib", b64, func(r io.Reader) io.Reader { return base64.NewDecoder(base64.StdEncoding, r) })
+	run("qp/mime", qp, NewQPDecoder)
+	run("qp/stdlib", qp, func(r io.Reader) io.Reader { return quotedprintable.NewReader(r) })
 }

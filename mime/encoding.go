@@ -89,9 +89,9 @@ var b64Table = func() (t [256]byte) {
 // base64Decoder decodes a base64 body in streaming fashion.
 type base64Decoder struct {
 	r       io.Reader
-	in      []byte // raw input chunk
-	clean   []byte // alphabet characters only
-	out     []byte // decoded, not yet returned
+	buf     []byte // a leftover partial quantum, then raw input filtered in place
+	obuf    []byte // decoding buffer
+	out     []byte // the part of obuf not yet returned
 	quad    [4]byte
 	nq      int
 	padded  bool // saw '=': the data has ended
@@ -110,6 +110,7 @@ func NewBase64Decoder(r io.Reader) io.Reader {
 	return &base64Decoder{r: r}
 }
 
+// decodeChunk is how much encoded input a decoder reads at a time.
 const decodeChunk = 4 << 10
 
 func (d *base64Decoder) Read(p []byte) (int, error) {
@@ -117,12 +118,13 @@ func (d *base64Decoder) Read(p []byte) (int, error) {
 		if d.err != nil {
 			return 0, d.err
 		}
-		if d.in == nil {
-			d.in = make([]byte, decodeChunk)
-			d.clean = make([]byte, 0, decodeChunk+4)
+		if d.buf == nil {
+			d.buf = make([]byte, len(d.quad)+decodeChunk)
+			d.obuf = make([]byte, (len(d.quad)+decodeChunk)/4*3)
 		}
-		n, err := d.r.Read(d.in)
-		d.decode(d.in[:n])
+		start := copy(d.buf, d.quad[:d.nq])
+		n, err := d.r.Read(d.buf[start:])
+		d.decode(d.buf[:start+n], start)
 		if err != nil {
 			d.finish()
 			if err == io.EOF && d.bad {
@@ -136,37 +138,40 @@ func (d *base64Decoder) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (d *base64Decoder) decode(in []byte) {
+// decode filters buf[start:] in place, keeping alphabet characters after
+// the clean buf[:start], and decodes the whole quanta into obuf.
+func (d *base64Decoder) decode(buf []byte, start int) {
 	t := &b64Table
-	clean := d.clean[:0]
-	clean = append(clean, d.quad[:d.nq]...)
-	d.nq = 0
-	for _, c := range in {
-		v := t[c]
-		if v == b64Invalid {
-			switch c {
-			case '=':
+	n, i := start, start
+	if !d.padded {
+		// The common case, alphabet characters, in a tight loop.
+		for ; i < len(buf); i++ {
+			c := buf[i]
+			if t[c] != b64Invalid {
+				buf[n] = c
+				n++
+				continue
+			}
+			if c == '=' {
 				d.padded = true
-			case ' ', '\t', '\r', '\n':
-			default:
+				break
+			}
+			if c != '\r' && c != '\n' && c != ' ' && c != '\t' {
 				d.bad = true
 			}
-			continue
 		}
-		if d.padded {
-			continue // data after the end
+	}
+	// (Once padded, buf[start:] is data after the end and is ignored.)
+	// After the padding only padding and white space may follow.
+	for ; i < len(buf); i++ {
+		if c := buf[i]; c != '=' && c != '\r' && c != '\n' && c != ' ' && c != '\t' && t[c] == b64Invalid {
+			d.bad = true
 		}
-		clean = append(clean, c)
 	}
-	whole := len(clean) / 4 * 4
-	d.nq = copy(d.quad[:], clean[whole:])
-	if cap(d.clean) < whole/4*3 {
-		d.clean = make([]byte, 0, whole+4)
-	}
-	// Decode in place: the output is shorter than the input.
-	n, _ := base64.StdEncoding.Decode(clean[:whole/4*3], clean[:whole])
-	d.out = clean[:n]
-	d.clean = clean
+	whole := n / 4 * 4
+	d.nq = copy(d.quad[:], buf[whole:n])
+	m, _ := base64.StdEncoding.Decode(d.obuf, buf[:whole])
+	d.out = d.obuf[:m]
 }
 
 func (d *base64Decoder) finish() {
@@ -179,7 +184,7 @@ func (d *base64Decoder) finish() {
 		return
 	}
 	n, _ := base64.RawStdEncoding.Decode(d.scratch[:], d.quad[:d.nq])
-	d.out = append(d.out, d.scratch[:n]...)
+	d.out = append(d.obuf[:len(d.out)], d.scratch[:n]...)
 	d.nq = 0
 }
 
@@ -319,6 +324,17 @@ func (d *qpDecoder) decode(out, in []byte) []byte {
 			case '=':
 				d.state = qpEq
 			case ' ', '\t':
+				// White space followed by text in this chunk is data:
+				// copy it at once. At the end of the chunk, hold it.
+				j := i + 1
+				for j < len(in) && (in[j] == ' ' || in[j] == '\t') {
+					j++
+				}
+				if len(d.ws) == 0 && j < len(in) && in[j] != '\r' && in[j] != '\n' {
+					out = append(out, in[i:j]...)
+					i = j - 1
+					continue
+				}
 				if len(d.ws) >= maxPendingWS {
 					out = append(out, d.ws...)
 					d.ws = d.ws[:0]

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -100,9 +101,17 @@ func TestPropEncodingsRoundTrip(t *testing.T) {
 					t.Fatalf("%s: line %q not 7-bit", enc, line)
 				}
 			}
-			got, err := io.ReadAll(mustDecoder(enc, &buf))
+			encoded := buf.Bytes()
+			got, err := io.ReadAll(mustDecoder(enc, bytes.NewReader(encoded)))
 			if err != nil || !bytes.Equal(got, data) {
 				t.Fatalf("%s round trip: got %q, %v; want %q", enc, got, err, data)
+			}
+			// The same through readers that return little at a time.
+			for _, r := range []io.Reader{iotest.OneByteReader(bytes.NewReader(encoded)), iotest.HalfReader(bytes.NewReader(encoded))} {
+				got, err := io.ReadAll(mustDecoder(enc, r))
+				if err != nil || !bytes.Equal(got, data) {
+					t.Fatalf("%s round trip in small reads: got %q, %v; want %q", enc, got, err, data)
+				}
 			}
 		}
 		// QP text mode keeps text with CRLF line breaks as it is.
