@@ -22,6 +22,7 @@ type UnknownCharsetError struct {
 	Charset string
 }
 
+// Error names the charset.
 func (e *UnknownCharsetError) Error() string {
 	return "mime: unknown charset " + quoteLimited(e.Charset)
 }

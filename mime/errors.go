@@ -57,6 +57,7 @@ type SyntaxError struct {
 	Msg    string // what was wrong
 }
 
+// Error formats the error with the offending input, quoted and capped.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%v: %s at offset %d in %s", e.Err, e.Msg, e.Offset, quoteLimited(e.Input))
 }
@@ -73,6 +74,7 @@ type Problem struct {
 	Err     error  // a sentinel such as ErrNoCloseDelimiter, possibly wrapped
 }
 
+// Error says which part, where, and what was wrong.
 func (p *Problem) Error() string {
 	where := "message"
 	if p.Section != "" {

@@ -200,3 +200,22 @@ func ExampleDecodeHeader() {
 	// Keld Jørn Simonsen
 	// =?utf-8?q?Cr=C3=AApes_=C3=A0_emporter?=
 }
+
+// Parse reads a message in place through an io.ReaderAt (an *os.File in
+// a real server): the tree records where each header and body lie, and
+// bodies are read only when asked for.
+func ExampleParse() {
+	src := strings.NewReader(crlf(aliceToBob)) // stands in for an *os.File
+	m, err := mime.Parse(src, src.Size())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range m.Parts {
+		fmt.Printf("part %s: header at %d, %d octets; body at %d, %d octets, lines=%d\n",
+			p.Section, p.Offset, p.HeaderSize, p.BodyOffset, p.BodySize, p.Lines)
+	}
+	// Output:
+	// part 1: header at 236, 79 octets; body at 315, 40 octets, lines=3
+	// part 2: header at 387, 63 octets; body at 450, 76 octets, lines=1
+}
