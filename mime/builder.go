@@ -41,7 +41,9 @@ type Builder struct {
 	InReplyTo  []string  // message ids, without angle brackets
 	References []string
 
-	// Header holds further fields, written after the ones above.
+	// Header holds further fields, written after the ones above. Values
+	// that are not ASCII are written as encoded words, which suits
+	// unstructured fields (Comments, X-...); give structured ones in ASCII.
 	Header Header
 
 	Text string // text/plain body, UTF-8
@@ -162,7 +164,7 @@ func (b *Builder) messageHeader() (Header, error) {
 		h.Add("Subject", EncodeHeader(b.Subject))
 	}
 	for _, f := range b.Header {
-		h = append(h, Field{Name: f.Name, Value: f.Value})
+		h = append(h, Field{Name: f.Name, Value: EncodeHeader(f.Value)})
 	}
 	h.Add("MIME-Version", "1.0")
 	return h, nil
