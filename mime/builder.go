@@ -164,7 +164,11 @@ func (b *Builder) messageHeader() (Header, error) {
 		h.Add("Subject", EncodeHeader(b.Subject))
 	}
 	for _, f := range b.Header {
-		h = append(h, Field{Name: f.Name, Value: EncodeHeader(f.Value)})
+		v := f.Value
+		if !isASCII([]byte(v)) && !strings.ContainsAny(v, "\r\n") {
+			v = EncodeHeader(v) // CR and LF are left for AppendField to refuse
+		}
+		h = append(h, Field{Name: f.Name, Value: v})
 	}
 	h.Add("MIME-Version", "1.0")
 	return h, nil

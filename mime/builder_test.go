@@ -165,6 +165,14 @@ func TestBuilderErrors(t *testing.T) {
 	if _, err := b.Bytes(); err == nil {
 		t.Error("header injection accepted")
 	}
+	b = Builder{From: []Address{{Addr: "a@b.c"}}, Header: Header{{Name: "X-Bad", Value: "é\r\nBcc: x@y.z"}}}
+	if _, err := b.Bytes(); err == nil {
+		t.Error("header injection with non-ASCII accepted")
+	}
+	b = Builder{From: []Address{{Addr: "a@b.c"}}, Header: Header{{Name: "Comments", Value: "très bien"}}}
+	if msg, err := b.Bytes(); err != nil || !bytes.Contains(msg, []byte("Comments: =?utf-8?q?tr=C3=A8s_bien?=\r\n")) {
+		t.Errorf("non-ASCII comment: %q, %v", msg, err)
+	}
 	b = Builder{From: []Address{{Addr: "a@b.c"}}, Text: "x", Inline: []Attachment{{Data: []byte("x")}}}
 	if _, err := b.Bytes(); err == nil {
 		t.Error("inline parts without HTML accepted")
