@@ -324,6 +324,11 @@ func attachmentNode(a Attachment, disposition string) (*node, error) {
 	default:
 		n.enc = ChooseEncoding(a.Data, text)
 	}
+	if text && mt.Param("charset") == "" && a.Reader == nil && !isASCII(a.Data) {
+		// Text without a charset would be read as US-ASCII (RFC 2046
+		// section 4.1.2); Go strings are UTF-8.
+		mt.Params = append(mt.Params, Param{"charset", "utf-8"})
+	}
 	if a.Filename != "" && mt.Param("name") == "" {
 		mt.Params = append(mt.Params, Param{"name", a.Filename})
 	}

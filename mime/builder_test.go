@@ -173,6 +173,10 @@ func TestBuilderErrors(t *testing.T) {
 	if msg, err := b.Bytes(); err != nil || !bytes.Contains(msg, []byte("Comments: =?utf-8?q?tr=C3=A8s_bien?=\r\n")) {
 		t.Errorf("non-ASCII comment: %q, %v", msg, err)
 	}
+	b = Builder{From: []Address{{Addr: "a@b.c"}}, Attachments: []Attachment{{ContentType: "text/csv", Data: []byte("café\n")}}}
+	if msg, err := b.Bytes(); err != nil || ParseBytes(msg).Parts[0].Charset() != "utf-8" {
+		t.Errorf("text attachment without charset: %q, %v", msg, err)
+	}
 	b = Builder{From: []Address{{Addr: "a@b.c"}}, Text: "x", Inline: []Attachment{{Data: []byte("x")}}}
 	if _, err := b.Bytes(); err == nil {
 		t.Error("inline parts without HTML accepted")
