@@ -33,6 +33,9 @@ type Parser struct {
 // Message is a parsed message: the tree of its parts, rooted at the
 // embedded top-level [Part], and the problems met while reading it.
 // The top-level part spans the whole message, so Size gives its length.
+// A Message is not modified after parsing: several goroutines may read
+// it and its bodies at once, if the io.ReaderAt allows concurrent ReadAt
+// calls (an *os.File and a *bytes.Reader do).
 type Message struct {
 	*Part
 

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -217,4 +218,22 @@ func TestParseReadError(t *testing.T) {
 		t.Errorf("Parse of a short reader: %v, %v", m, err)
 	}
 	checkInvariants(t, &Message{Part: m.Part, size: m.Size()})
+}
+
+// TestConcurrentReads reads every body of one tree from several
+// goroutines (run with -race).
+func TestConcurrentReads(t *testing.T) {
+	m := ParseBytes([]byte(crlf(nestedMsg)))
+	want := flatten(t, m)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := flattenLenient(m); !cmp.Equal(got, want) {
+				t.Errorf("concurrent read differs: %v", got)
+			}
+		}()
+	}
+	wg.Wait()
 }
