@@ -83,7 +83,8 @@ func (b *Builder) WriteTo(w io.Writer) (int64, error) {
 	if len(b.From) == 0 {
 		return 0, ErrMissingFrom
 	}
-	cw := &countWriter{w: bufio.NewWriter(w)}
+	cw := &countWriter{w: w}
+	bw := bufio.NewWriter(cw)
 	root, err := b.tree()
 	if err != nil {
 		return 0, err
@@ -94,12 +95,14 @@ func (b *Builder) WriteTo(w io.Writer) (int64, error) {
 	}
 	h = append(h, root.header...)
 	root.header = h
-	if err := root.write(cw); err != nil {
+	if err := root.write(bw); err != nil {
 		return cw.n, err
 	}
-	return cw.n, cw.w.(*bufio.Writer).Flush()
+	err = bw.Flush()
+	return cw.n, err
 }
 
+// countWriter counts the octets that reach w.
 type countWriter struct {
 	w io.Writer
 	n int64
