@@ -53,6 +53,11 @@ func TestBuilderText(t *testing.T) {
 	if string(msg) != want {
 		t.Errorf("message:\n%s\nwant:\n%s", msg, want)
 	}
+	var buf bytes.Buffer
+	n, err := b.WriteTo(&buf)
+	if err != nil || n != int64(len(want)) || buf.String() != want {
+		t.Errorf("WriteTo = %d, %v; want %d octets", n, err, len(want))
+	}
 }
 
 func TestBuilderFull(t *testing.T) {
