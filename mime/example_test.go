@@ -219,3 +219,20 @@ func ExampleParse() {
 	// part 1: header at 236, 79 octets; body at 315, 40 octets, lines=3
 	// part 2: header at 387, 63 octets; body at 450, 76 octets, lines=1
 }
+
+// The two transfer encodings that turn any data into short ASCII lines
+// (MIME-18, MIME-19): quoted-printable keeps ASCII readable and writes
+// other octets as "=" and two hex digits; base64 writes every 3 octets as
+// 4 characters of a 64-letter alphabet.
+func ExampleNewEncoder() {
+	for _, e := range []mime.Encoding{mime.QuotedPrintable, mime.Base64} {
+		var out strings.Builder
+		w, _ := mime.NewEncoder(e, &out)
+		io.WriteString(w, "Crêpe = 3€")
+		w.Close()
+		fmt.Printf("%-16s %q\n", e, out.String())
+	}
+	// Output:
+	// quoted-printable "Cr=C3=AApe =3D 3=E2=82=AC"
+	// base64           "Q3LDqnBlID0gM+KCrA==\r\n"
+}
