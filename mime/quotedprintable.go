@@ -88,6 +88,16 @@ func (d *qpDecoder) decode(out, in []byte) []byte {
 			}
 			switch c {
 			case '=':
+				if i+2 < len(in) {
+					if h, ok := unhex2(in[i+1], in[i+2]); ok {
+						// A whole escape in this chunk: decode it at once.
+						out = append(out, d.ws...)
+						d.ws = d.ws[:0]
+						out = append(out, h)
+						i += 2
+						continue
+					}
+				}
 				d.state = qpEq
 			case ' ', '\t':
 				// White space followed by text in this chunk is data:
