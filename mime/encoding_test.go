@@ -103,6 +103,7 @@ var qpDecodeTests = []struct {
 	{"bare\rCR", "bare\rCR", nil},
 	{"equals = sign", "equals = sign", ErrBadQuotedPrint},
 	{"", "", nil},
+	{" =", " ", nil}, // found by FuzzDecoders: the space is not at the end of the line
 }
 
 func TestQPDecode(t *testing.T) {

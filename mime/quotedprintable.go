@@ -98,6 +98,9 @@ func (d *qpDecoder) decode(out, in []byte) []byte {
 						continue
 					}
 				}
+				// White space before "=" is data, not the end of a line.
+				out = append(out, d.ws...)
+				d.ws = d.ws[:0]
 				d.state = qpEq
 			case ' ', '\t':
 				// White space followed by text in this chunk is data:
