@@ -332,3 +332,39 @@ func TestPropBuildParse(t *testing.T) {
 		}
 	})
 }
+
+// TestPropHeaderRoundTrip: a header written with AppendTo (folded where
+// long) parses back to the same names and values, with lines within the
+// limits.
+func TestPropHeaderRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 10).Draw(t, "n")
+		var h Header
+		for range n {
+			name := rapid.StringMatching(`[A-Za-z][A-Za-z0-9-]{0,20}`).Draw(t, "name")
+			words := rapid.SliceOfN(rapid.StringMatching(`[!-~]{1,30}`), 0, 20).Draw(t, "words")
+			h.Add(name, strings.Join(words, " "))
+		}
+		b, err := h.AppendTo(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSuffix(string(b), "\r\n"), "\r\n") {
+			if len(line) > RecommendedLineLength {
+				t.Fatalf("line of %d octets: %q", len(line), line)
+			}
+		}
+		got, size, err := ParseHeader(b)
+		if err != nil || size != len(b) {
+			t.Fatalf("ParseHeader: %v, size %d of %d", err, size, len(b))
+		}
+		if len(got) != len(h) {
+			t.Fatalf("%d fields, want %d", len(got), len(h))
+		}
+		for i := range h {
+			if got[i].Name != h[i].Name || got[i].Value != h[i].Value {
+				t.Fatalf("field %d = %q: %q, want %q: %q", i, got[i].Name, got[i].Value, h[i].Name, h[i].Value)
+			}
+		}
+	})
+}
