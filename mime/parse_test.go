@@ -214,3 +214,23 @@ hi
 		t.Errorf("Envelope() = %+v", env)
 	}
 }
+
+func TestTop(t *testing.T) {
+	m := ParseBytes([]byte(crlf("Subject: x\n\none\ntwo\nthree")))
+	tests := []struct {
+		n    int
+		want string
+	}{
+		{0, "Subject: x\r\n\r\n"},
+		{-1, "Subject: x\r\n\r\n"},
+		{2, "Subject: x\r\n\r\none\r\ntwo\r\n"},
+		{3, "Subject: x\r\n\r\none\r\ntwo\r\nthree"},
+		{10, "Subject: x\r\n\r\none\r\ntwo\r\nthree"},
+	}
+	for _, tt := range tests {
+		b, err := io.ReadAll(m.Top(tt.n))
+		if err != nil || string(b) != tt.want {
+			t.Errorf("Top(%d) = %q, %v; want %q", tt.n, b, err, tt.want)
+		}
+	}
+}
