@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -130,6 +132,16 @@ func TestParseLargeMessage(t *testing.T) {
 // mime/multipart as well and compares the parts' raw bodies and headers.
 func TestMultipartVsStdlib(t *testing.T) {
 	inputs := []string{crlf(nestedMsg)}
+	files, _ := filepath.Glob("testdata/corpus/*.eml")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(checkNoProblems(string(b))) == 0 {
+			inputs = append(inputs, string(b))
+		}
+	}
 	for _, tt := range lenientTests {
 		// mime/multipart fails on a line that starts like a delimiter but
 		// has more text; RFC 2046 section 5.1.1 makes it body text.
