@@ -236,3 +236,49 @@ func ExampleNewEncoder() {
 	// quoted-printable "Cr=C3=AApe =3D 3=E2=82=AC"
 	// base64           "Q3LDqnBlID0gM+KCrA==\r\n"
 }
+
+// HTML mail refers to its inline images with cid: URLs (RFC 2392) that
+// name a part's Content-ID (MIME-22). The Builder puts the HTML and the
+// images in a multipart/related part, next to the plain-text alternative.
+func ExampleBuilder_inlineImage() {
+	b := mime.Builder{
+		From:    []mime.Address{{Addr: "alice@crepes.fr"}},
+		To:      []mime.Address{{Addr: "bob@hamburger.edu"}},
+		Subject: "Crepe of the day",
+		Text:    "Today: a crepe (picture in the HTML version).",
+		HTML:    `<p>Today:</p><img src="cid:crepe-1@crepes.fr">`,
+		Inline:  []mime.Attachment{{ContentType: "image/jpeg", ContentID: "crepe-1@crepes.fr", Data: []byte("\xff\xd8\xff")}},
+	}
+	msg, err := b.Bytes()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m := mime.ParseBytes(msg)
+	m.Walk(func(p *mime.Part) error {
+		line := fmt.Sprintf("%-6q %-22s %-17s %s", p.Section, p.MediaType(), p.Encoding, p.ID)
+		fmt.Println(strings.TrimRight(line, " "))
+		return nil
+	})
+	// Resolve the HTML's cid: reference.
+	html, err := m.Section("2.1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	src, _ := io.ReadAll(html)
+	cid := strings.TrimSuffix(strings.SplitN(string(src), "cid:", 2)[1], `">`)
+	m.Walk(func(p *mime.Part) error {
+		if p.ID == "<"+cid+">" {
+			fmt.Println("cid:"+cid, "is part", p.Section)
+		}
+		return nil
+	})
+	// Output:
+	// ""     multipart/alternative  7bit
+	// "1"    text/plain             7bit
+	// "2"    multipart/related      7bit
+	// "2.1"  text/html              7bit
+	// "2.2"  image/jpeg             base64            <crepe-1@crepes.fr>
+	// cid:crepe-1@crepes.fr is part 2.2
+}
