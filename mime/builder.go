@@ -306,7 +306,7 @@ func attachmentNode(a Attachment, disposition string) (*node, error) {
 		return nil, err
 	}
 	text := mt.Type == "text"
-	if text && a.Reader == nil {
+	if (text || mt.Type == "message") && a.Reader == nil {
 		a.Data = normalizeCRLF(a.Data)
 	}
 	n := &node{data: a.Data, reader: a.Reader, text: text}
@@ -316,10 +316,7 @@ func attachmentNode(a Attachment, disposition string) (*node, error) {
 		if a.Reader != nil {
 			return nil, fmt.Errorf("mime: %s attachment needs Data, not Reader", ct)
 		}
-		n.enc = SevenBit
-		if !isASCII(a.Data) {
-			n.enc = EightBit // needs 8BITMIME; no other choice is legal
-		}
+		n.enc = identityEncoding(a.Data) // 8bit needs 8BITMIME, binary BINARYMIME; nothing else is legal
 	case a.Reader != nil && text:
 		n.enc = QuotedPrintable
 	case a.Reader != nil:
@@ -389,6 +386,30 @@ func ChooseEncoding(data []byte, text bool) Encoding {
 		return Base64
 	}
 	return QuotedPrintable
+}
+
+// identityEncoding returns the narrowest of 7bit, 8bit and binary that
+// describes data with CRLF line breaks.
+func identityEncoding(data []byte) Encoding {
+	e := SevenBit
+	lineLen := 0
+	for i, c := range data {
+		switch {
+		case c == 0 || c == '\r' && (i+1 == len(data) || data[i+1] != '\n') || c == '\n' && (i == 0 || data[i-1] != '\r'):
+			return Binary
+		case c == '\r':
+		case c == '\n':
+			lineLen = 0
+			continue
+		case c >= 0x80:
+			e = EightBit
+		}
+		lineLen++
+		if lineLen > MaxLineLength {
+			return Binary
+		}
+	}
+	return e
 }
 
 func isASCII(b []byte) bool {

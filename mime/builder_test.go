@@ -192,3 +192,25 @@ func TestBuilderErrors(t *testing.T) {
 		t.Error("boundary occurring in the content accepted")
 	}
 }
+
+func TestBuilderMessageAttachment(t *testing.T) {
+	tests := []struct {
+		data string
+		want Encoding
+	}{
+		{"Subject: x\n\nplain\n", SevenBit}, // LF normalised to CRLF
+		{"Subject: caf\xc3\xa9\r\n\r\nx\r\n", EightBit},
+		{"Subject: x\r\n\r\n" + strings.Repeat("y", 1200) + "\r\n", Binary},
+	}
+	for _, tt := range tests {
+		b := Builder{From: []Address{{Addr: "a@b.c"}}, Attachments: []Attachment{{ContentType: "message/rfc822", Data: []byte(tt.data)}}}
+		msg, err := b.Bytes()
+		if err != nil {
+			t.Fatalf("%.20q: %v", tt.data, err)
+		}
+		p := ParseBytes(msg).Parts[0]
+		if p.Encoding != tt.want || p.Message == nil {
+			t.Errorf("%.20q: encoding %s, parsed %v; want %s", tt.data, p.Encoding, p.Message != nil, tt.want)
+		}
+	}
+}

@@ -27,6 +27,7 @@ var (
 	ErrBadContentType      = errors.New("mime: malformed content type")
 	ErrBadParameter        = errors.New("mime: malformed parameter")
 	ErrUnknownEncoding     = errors.New("mime: unknown transfer encoding")
+	ErrNotEncodable        = errors.New("mime: data not valid for its transfer encoding")
 	ErrBadBase64           = errors.New("mime: malformed base64")
 	ErrBadQuotedPrint      = errors.New("mime: malformed quoted-printable")
 	ErrUnknownCharset      = errors.New("mime: unknown charset")
