@@ -368,3 +368,26 @@ func TestPropHeaderRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestPropChosenEncodingAccepts: whatever encoding ChooseEncoding and
+// identityEncoding pick, the matching encoder accepts the data.
+func TestPropChosenEncodingAccepts(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		data := genBytes().Draw(t, "data")
+		if rapid.Bool().Draw(t, "crlf") {
+			data = normalizeCRLF(data)
+		}
+		for _, e := range []Encoding{ChooseEncoding(data, true), ChooseEncoding(data, false), identityEncoding(data)} {
+			w, err := NewEncoder(e, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Write(data); err != nil {
+				t.Fatalf("%s refuses %q: %v", e, data, err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatalf("%s refuses %q at Close: %v", e, data, err)
+			}
+		}
+	})
+}
