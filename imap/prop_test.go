@@ -199,9 +199,9 @@ func genSearchKey(depth int) *rapid.Generator[SearchKey] {
 		case "UID", "SEQ":
 			k.Seq = SeqSet{{rapid.Uint32Range(1, 99).Draw(t, "a"), rapid.Uint32Range(0, 99).Draw(t, "b")}}
 		case "NOT":
-			k.Keys = []SearchKey{genSearchKey(depth + 1).Draw(t, "k")}
+			k.Keys = []SearchKey{genSearchKey(depth+1).Draw(t, "k")}
 		case "OR":
-			k.Keys = []SearchKey{genSearchKey(depth + 1).Draw(t, "k1"), genSearchKey(depth + 1).Draw(t, "k2")}
+			k.Keys = []SearchKey{genSearchKey(depth+1).Draw(t, "k1"), genSearchKey(depth+1).Draw(t, "k2")}
 		case "AND":
 			for range rapid.IntRange(1, 3).Draw(t, "n") {
 				k.Keys = append(k.Keys, genSearchKey(depth+1).Draw(t, "k"))
@@ -303,7 +303,7 @@ func genBody(depth int) *rapid.Generator[*BodyStructure] {
 		if b.Type == "MESSAGE" && depth < 2 {
 			b.Subtype = "RFC822"
 			b.Envelope = genEnvelope().Draw(t, "env")
-			b.Body = genBody(depth + 1).Draw(t, "body")
+			b.Body = genBody(depth+1).Draw(t, "body")
 			b.Lines = rapid.Uint32().Draw(t, "lines")
 		}
 		if rapid.Bool().Draw(t, "disp") {
