@@ -53,6 +53,10 @@ func syntaxErr(what string, near []byte) error {
 // LiteralTooLargeError reports a literal larger than the limit.
 type LiteralTooLargeError struct {
 	Size, Limit int64
+	// Sync is true for a synchronizing literal {n}: the peer is waiting for
+	// a continuation and has sent nothing more, so the connection can go on.
+	// A non-synchronizing {n+} literal is already on its way.
+	Sync bool
 }
 
 func (e *LiteralTooLargeError) Error() string {

@@ -154,6 +154,7 @@ const (
 	CapChildren      Cap = "CHILDREN"      // RFC 3348
 	CapListStatus    Cap = "LIST-STATUS"   // RFC 5819
 	CapAppendLimit   Cap = "APPENDLIMIT"   // RFC 7889
+	CapID            Cap = "ID"            // RFC 2971
 )
 
 // CapSet is a set of capabilities, as announced by CAPABILITY.

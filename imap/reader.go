@@ -168,6 +168,10 @@ func (r *Reader) AtEOL() bool {
 	return err != nil || c == '\r' || c == '\n'
 }
 
+// MidLine reports whether part of a line has been consumed: after an error
+// with MidLine true the caller should DiscardLine before reading on.
+func (r *Reader) MidLine() bool { return r.lineLen > 0 }
+
 // Peek returns the next byte without consuming it.
 func (r *Reader) Peek() (byte, error) { return r.peek() }
 
@@ -444,7 +448,7 @@ func (r *Reader) literal() ([]byte, error) {
 		return nil, err
 	}
 	if n > r.maxLiteral() {
-		return nil, &LiteralTooLargeError{Size: n, Limit: r.maxLiteral()}
+		return nil, &LiteralTooLargeError{Size: n, Limit: r.maxLiteral(), Sync: sync}
 	}
 	if r.total+n > r.maxCommand() {
 		return nil, ErrCommandTooLarge

@@ -76,7 +76,7 @@ func ReadResponse(r *Reader) (*Response, error) {
 		return nil, syntaxErr("expected OK, NO or BAD", []byte(name))
 	}
 	if n, ok := Atom(name).Number(); ok {
-		if n == 0 || n > 0xffffffff {
+		if n > 0xffffffff {
 			return nil, syntaxErr("bad message number", []byte(name))
 		}
 		resp.Num = uint32(n)
@@ -171,7 +171,7 @@ func AppendResponse(b []byte, resp *Response) []byte {
 		}
 		return append(b, "\r\n"...)
 	}
-	if resp.Num != 0 {
+	if resp.Num != 0 || resp.Name == "EXISTS" || resp.Name == "RECENT" {
 		b = strconv.AppendUint(b, uint64(resp.Num), 10)
 		b = append(b, ' ')
 	}

@@ -1,0 +1,143 @@
+package imap
+
+import (
+	"context"
+	"errors"
+	"slices"
+)
+
+// cmdFetch handles FETCH and UID FETCH (RFC 9051 section 6.4.5).
+func (c *conn) cmdFetch(ctx context.Context, cmd *Command) error {
+	s := c.sel
+	if len(cmd.Args) < 2 {
+		return bad("FETCH needs a set and items")
+	}
+	set, err := seqSetArg(cmd.Args[0])
+	if err != nil {
+		return err
+	}
+	items, err := ParseFetchItems(cmd.Args[1])
+	if err != nil {
+		return err
+	}
+	if cmd.UID && !slices.ContainsFunc(items, func(it FetchItem) bool { return it.Name == FetchUID }) {
+		items = append([]FetchItem{{Name: FetchUID}}, items...)
+	}
+	idx, err := s.resolve(set, cmd.UID)
+	if err != nil {
+		return err
+	}
+	needBody := false
+	setsSeen := false
+	for _, it := range items {
+		switch it.Name {
+		case FetchFlags, FetchUID, FetchInternalDate, FetchRFC822Size:
+		default:
+			needBody = true
+		}
+		if (it.Section != nil && !it.Peek && it.Name != FetchBinarySize) || it.Name == FetchRFC822 || it.Name == FetchRFC822Text {
+			setsSeen = true
+		}
+	}
+	setsSeen = setsSeen && !s.readOnly
+	var seen []int // messages that gain \Seen
+	for _, j := range idx {
+		m := s.msgs[j]
+		var raw []byte
+		if needBody {
+			raw, err = s.mbox.Body(ctx, m.UID)
+			if err != nil {
+				var ie *Error
+				if errors.As(err, &ie) && ie.Code == CodeExpungeIssued {
+					continue // RFC 9051 section 7.5.1: no data for a gone message
+				}
+				return err
+			}
+		}
+		if setsSeen && !slices.Contains(m.Flags, FlagSeen) {
+			seen = append(seen, j)
+			m.Flags = normalizeFlags(append(slices.Clone(m.Flags), FlagSeen))
+		}
+		out := List{}
+		for _, it := range items {
+			v, err := fetchItem(m, raw, it)
+			if err != nil {
+				return err
+			}
+			out = append(out, Atom(it.ResponseKey()), v)
+		}
+		if slices.Contains(seen, j) && !slices.ContainsFunc(items, func(it FetchItem) bool { return it.Name == FetchFlags }) {
+			out = append(out, Atom("FLAGS"), FlagsValue(m.Flags))
+		}
+		c.untaggedNum(uint32(j+1), "FETCH", out)
+	}
+	if len(seen) > 0 {
+		uids := make([]uint32, len(seen))
+		for i, j := range seen {
+			uids[i] = s.msgs[j].UID
+		}
+		if err := s.mbox.StoreFlags(ctx, uids, StoreAdd, []Flag{FlagSeen}); err != nil {
+			return err
+		}
+		return c.refreshFlags(ctx, seen, false, false)
+	}
+	return nil
+}
+
+// fetchItem computes the value of one fetch item for one message.
+func fetchItem(m MessageInfo, raw []byte, it FetchItem) (Value, error) {
+	switch it.Name {
+	case FetchUID:
+		return Number(m.UID), nil
+	case FetchFlags:
+		return FlagsValue(m.Flags), nil
+	case FetchInternalDate:
+		return String(FormatDateTime(m.InternalDate)), nil
+	case FetchRFC822Size:
+		return Number(m.Size), nil
+	case FetchEnvelope:
+		header, _ := splitMessage(raw)
+		return buildEnvelope(header).Value(), nil
+	case FetchBody, FetchBodyStructure:
+		if it.Section == nil {
+			return bodyStructureOf(raw).Value(it.Name == FetchBodyStructure), nil
+		}
+	case FetchRFC822:
+		return String(raw), nil
+	case FetchRFC822Header:
+		header, _ := splitMessage(raw)
+		return String(header), nil
+	case FetchRFC822Text:
+		_, body := splitMessage(raw)
+		return String(body), nil
+	}
+	var data []byte
+	var err error
+	switch it.Name {
+	case FetchBody:
+		data, err = sectionData(raw, it.Section)
+	case FetchBinary, FetchBinarySize:
+		data, err = binaryData(raw, it.Section.Part)
+		if err == nil && it.Name == FetchBinarySize {
+			return Number(len(data)), nil
+		}
+	}
+	if err != nil {
+		if errors.Is(err, errNoSuchPart) {
+			return Nil{}, nil
+		}
+		return nil, err
+	}
+	if it.Partial != nil {
+		off := int64(it.Partial.Offset)
+		end := off + int64(it.Partial.Count)
+		if off > int64(len(data)) {
+			off = int64(len(data))
+		}
+		if end > int64(len(data)) {
+			end = int64(len(data))
+		}
+		data = data[off:end]
+	}
+	return String(data), nil
+}
