@@ -11,9 +11,9 @@ import (
 
 // msgPart is one node of a message's MIME tree as IMAP numbers it.
 type msgPart struct {
-	header   []byte     // the part's MIME header (for the root: the message header)
-	body     []byte     // the raw, still encoded body
-	typ, sub string     // media type, upper case
+	header   []byte // the part's MIME header (for the root: the message header)
+	body     []byte // the raw, still encoded body
+	typ, sub string // media type, upper case
 	params   map[string]string
 	children []*msgPart // parts of a multipart
 	message  *msgPart   // the encapsulated message of a MESSAGE/RFC822 part
