@@ -124,7 +124,7 @@ func TestReadResponse(t *testing.T) {
 
 func TestSplitCommandLiterals(t *testing.T) {
 	cmd := &Command{Tag: "a1", Name: "LOGIN", Args: []Value{String("bob"), String("pa\r\nss")}}
-	got := SplitCommand(cmd, false)
+	got := SplitCommand(cmd, -1)
 	want := []string{"a1 LOGIN \"bob\" {6}\r\n", "pa\r\nss\r\n"}
 	var gs []string
 	for _, p := range got {

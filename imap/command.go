@@ -128,7 +128,11 @@ func validTag(s string) bool {
 // as {n}; a client that may not use LITERAL+ sends the command with
 // [SplitCommand] instead.
 func AppendCommand(b []byte, cmd *Command, nonSync bool) []byte {
-	parts := splitCommand(b, cmd, nonSync)
+	max := int64(-1)
+	if nonSync {
+		max = 1<<63 - 1
+	}
+	parts := splitCommand(b, cmd, max)
 	if len(parts) == 1 {
 		return parts[0]
 	}
@@ -141,14 +145,15 @@ func AppendCommand(b []byte, cmd *Command, nonSync bool) []byte {
 
 // SplitCommand returns the wire form of cmd cut after each synchronizing
 // literal's "{n}\r\n": the client sends part i, waits for the server's "+"
-// continuation, then sends part i+1 (RFC 9051 section 4.3.1). With nonSync
-// the command is one part.
-func SplitCommand(cmd *Command, nonSync bool) [][]byte {
-	return splitCommand(nil, cmd, nonSync)
+// continuation, then sends part i+1 (RFC 9051 section 4.3.1). Literals of
+// at most maxNonSync octets are sent as {n+} instead (LITERAL+ allows any
+// size, LITERAL- up to 4096); -1 sends every literal synchronizing.
+func SplitCommand(cmd *Command, maxNonSync int64) [][]byte {
+	return splitCommand(nil, cmd, maxNonSync)
 }
 
-func splitCommand(b []byte, cmd *Command, nonSync bool) [][]byte {
-	e := &cmdEncoder{b: b, nonSync: nonSync}
+func splitCommand(b []byte, cmd *Command, maxNonSync int64) [][]byte {
+	e := &cmdEncoder{b: b, maxNonSync: maxNonSync}
 	e.b = append(e.b, cmd.Tag...)
 	e.b = append(e.b, ' ')
 	if cmd.UID {
@@ -164,21 +169,30 @@ func splitCommand(b []byte, cmd *Command, nonSync bool) [][]byte {
 }
 
 type cmdEncoder struct {
-	b       []byte
-	parts   [][]byte
-	nonSync bool
+	b          []byte
+	parts      [][]byte
+	maxNonSync int64
 }
 
 func (e *cmdEncoder) value(v Value, top bool) {
 	switch v := v.(type) {
+	case literal:
+		nonSync := int64(len(v)) <= e.maxNonSync
+		e.b = AppendLiteral(e.b, string(v), nonSync)
+		if !nonSync {
+			cut := len(e.b) - len(v)
+			e.parts = append(e.parts, e.b[:cut:cut])
+			e.b = append([]byte(nil), e.b[cut:]...)
+		}
 	case String:
 		f := chooseForm(string(v), false)
 		if f == formLiteral || f == formLiteral8 {
 			if f == formLiteral8 {
 				e.b = append(e.b, '~')
 			}
-			e.b = AppendLiteral(e.b, string(v), e.nonSync)
-			if !e.nonSync {
+			nonSync := int64(len(v)) <= e.maxNonSync
+			e.b = AppendLiteral(e.b, string(v), nonSync)
+			if !nonSync {
 				cut := len(e.b) - len(v)
 				e.parts = append(e.parts, e.b[:cut:cut])
 				e.b = append([]byte(nil), e.b[cut:]...)

@@ -37,6 +37,11 @@ func (String) isValue()   {}
 func (List) isValue()     {}
 func (Nil) isValue()      {}
 func (Adjacent) isValue() {}
+func (literal) isValue()  {}
+
+// literal is a string the client always sends as a literal (an APPENDed
+// message). The reader returns it as a String.
+type literal string
 
 // Number parses the atom as an unsigned number (RFC 9051 number64).
 func (a Atom) Number() (uint64, bool) {

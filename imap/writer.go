@@ -112,6 +112,8 @@ func AppendValue(b []byte, v Value) []byte {
 			b = AppendValue(b, e)
 		}
 		return append(b, ')')
+	case literal:
+		return AppendLiteral(b, string(v), false)
 	case Adjacent:
 		for _, e := range v {
 			b = AppendValue(b, e)
