@@ -1,0 +1,18 @@
+// Command tcpclient is the TCP client of the socket-programming lesson:
+// it reads lines from standard input, sends each to the uppercase server
+// and prints the reply.
+//
+//	echo 'hello' | go run ./examples/echo/tcpclient -addr 127.0.0.1:12000
+package main
+
+import (
+	"flag"
+
+	"github.com/applayer/applayer/examples/internal/cli"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:12000", "the server's TCP address")
+	flag.Parse()
+	cli.EchoClientMain("tcpclient", "tcp", *addr)
+}
