@@ -150,7 +150,7 @@ func TestClientAgainstServer(t *testing.T) {
 	if got := string(msgs[0].Section("BODY[1]")); got != "Bob,\r\nHere's something I collect.\r\nAlice" {
 		t.Errorf("BODY[1] = %q", got)
 	}
-	if got := msgs[0].BinarySizes["BINARY.SIZE[2]"]; got != 55 {
+	if got := msgs[0].BinarySizes["BINARY.SIZE[2]"]; got != 57 {
 		t.Errorf("BINARY.SIZE[2] = %d", got)
 	}
 	st, err := c.Store(ctx, SeqSetOf(2), false, StoreAction{Op: StoreAdd, Flags: []Flag{FlagSeen}})

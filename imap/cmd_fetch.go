@@ -3,7 +3,10 @@ package imap
 import (
 	"context"
 	"errors"
+	"io"
 	"slices"
+
+	"github.com/applayer/applayer/mime"
 )
 
 // cmdFetch handles FETCH and UID FETCH (RFC 9051 section 6.4.5).
@@ -58,9 +61,13 @@ func (c *conn) cmdFetch(ctx context.Context, cmd *Command) error {
 			seen = append(seen, j)
 			m.Flags = normalizeFlags(append(slices.Clone(m.Flags), FlagSeen))
 		}
+		var msg *mime.Message
+		if needBody {
+			msg = mime.ParseBytes(raw)
+		}
 		out := List{}
 		for _, it := range items {
-			v, err := fetchItem(m, raw, it)
+			v, err := fetchItem(m, raw, msg, it)
 			if err != nil {
 				return err
 			}
@@ -84,8 +91,9 @@ func (c *conn) cmdFetch(ctx context.Context, cmd *Command) error {
 	return nil
 }
 
-// fetchItem computes the value of one fetch item for one message.
-func fetchItem(m MessageInfo, raw []byte, it FetchItem) (Value, error) {
+// fetchItem computes the value of one fetch item for one message; raw and
+// msg are nil unless an item needs the message's content.
+func fetchItem(m MessageInfo, raw []byte, msg *mime.Message, it FetchItem) (Value, error) {
 	switch it.Name {
 	case FetchUID:
 		return Number(m.UID), nil
@@ -96,11 +104,10 @@ func fetchItem(m MessageInfo, raw []byte, it FetchItem) (Value, error) {
 	case FetchRFC822Size:
 		return Number(m.Size), nil
 	case FetchEnvelope:
-		header, _ := splitMessage(raw)
-		return buildEnvelope(header).Value(), nil
+		return envelopeOf(msg.Header).Value(), nil
 	case FetchBody, FetchBodyStructure:
 		if it.Section == nil {
-			return bodyStructureOf(raw).Value(it.Name == FetchBodyStructure), nil
+			return bodyStructure(msg.Part).Value(it.Name == FetchBodyStructure), nil
 		}
 	case FetchRFC822:
 		return String(raw), nil
@@ -111,15 +118,19 @@ func fetchItem(m MessageInfo, raw []byte, it FetchItem) (Value, error) {
 		_, body := splitMessage(raw)
 		return String(body), nil
 	}
-	var data []byte
+	var sr *io.SectionReader
 	var err error
 	switch it.Name {
 	case FetchBody:
-		data, err = sectionData(raw, it.Section)
+		sr, err = sectionReader(msg, it.Section)
 	case FetchBinary, FetchBinarySize:
-		data, err = binaryData(raw, it.Section.Part)
+		var data []byte
+		data, err = binaryData(msg, it.Section.Part)
 		if err == nil && it.Name == FetchBinarySize {
 			return Number(len(data)), nil
+		}
+		if err == nil {
+			sr = io.NewSectionReader(bytesReaderAt(data), 0, int64(len(data)))
 		}
 	}
 	if err != nil {
@@ -128,16 +139,28 @@ func fetchItem(m MessageInfo, raw []byte, it FetchItem) (Value, error) {
 		}
 		return nil, err
 	}
+	off, n := int64(0), sr.Size()
 	if it.Partial != nil {
-		off := int64(it.Partial.Offset)
-		end := off + int64(it.Partial.Count)
-		if off > int64(len(data)) {
-			off = int64(len(data))
-		}
-		if end > int64(len(data)) {
-			end = int64(len(data))
-		}
-		data = data[off:end]
+		off = min(int64(it.Partial.Offset), n)
+		n = min(int64(it.Partial.Count), n-off)
 	}
-	return String(data), nil
+	buf := make([]byte, n)
+	if _, err := sr.ReadAt(buf, off); err != nil && err != io.EOF {
+		return nil, err
+	}
+	return String(buf), nil
+}
+
+// bytesReaderAt is a []byte as an io.ReaderAt.
+type bytesReaderAt []byte
+
+func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }

@@ -2,9 +2,10 @@ package imap
 
 import (
 	"context"
-	"net/mail"
 	"slices"
 	"time"
+
+	"github.com/applayer/applayer/mime"
 )
 
 // searchCtx holds what a search needs of one message, loaded lazily.
@@ -16,7 +17,7 @@ type searchCtx struct {
 	maxUID uint32
 	info   MessageInfo
 	raw    []byte
-	header []byte
+	header mime.Header
 	body   []byte
 	loaded bool
 	err    error
@@ -28,7 +29,12 @@ func (sc *searchCtx) load() {
 	}
 	sc.loaded = true
 	sc.raw, sc.err = sc.c.sel.mbox.Body(sc.ctx, sc.info.UID)
-	sc.header, sc.body = splitMessage(sc.raw)
+	h, n, err := mime.ParseHeader(sc.raw)
+	if err != nil {
+		_, sc.body = splitMessage(sc.raw)
+		return
+	}
+	sc.header, sc.body = h, sc.raw[min(n, len(sc.raw)):]
 }
 
 func (sc *searchCtx) has(f Flag) bool { return slices.Contains(sc.info.Flags, f) }
@@ -42,7 +48,7 @@ func day(t time.Time) time.Time {
 
 func (sc *searchCtx) sentDate() (time.Time, bool) {
 	sc.load()
-	t, err := mail.ParseDate(headerValue(headerFields(sc.header), "Date"))
+	t, err := mime.ParseDate(sc.header.Get("Date"))
 	if err != nil {
 		return time.Time{}, false
 	}
@@ -133,8 +139,14 @@ func (sc *searchCtx) match(k SearchKey) bool {
 }
 
 func (sc *searchCtx) headerContains(field, s string) bool {
-	for _, f := range headerFields(sc.header) {
-		if equalFold(f.name, field) && containsFold([]byte(f.value()), []byte(s)) {
+	for _, f := range sc.header {
+		if !equalFold(f.Name, field) {
+			continue
+		}
+		if containsFold([]byte(f.Value), []byte(s)) {
+			return true
+		}
+		if dec, err := mime.DecodeHeader(f.Value); err == nil && containsFold([]byte(dec), []byte(s)) {
 			return true
 		}
 	}

@@ -6,7 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
+
+	"github.com/applayer/applayer/sockets"
 )
 
 // Default timeouts of the server.
@@ -52,6 +55,63 @@ type Server struct {
 	// prefixed "C: " and "S: ". It includes passwords: use it for debugging
 	// only.
 	DebugWriter io.Writer
+
+	// MaxConns caps the connections served at once; see
+	// sockets.Server.MaxConns.
+	MaxConns int
+
+	once sync.Once
+	sock sockets.Server
+}
+
+func (s *Server) init() {
+	s.once.Do(func() {
+		s.sock.Handler = sockets.HandlerFunc(s.serveSocket)
+		s.sock.Logger = s.Logger
+		s.sock.MaxConns = s.MaxConns
+		s.sock.ReadTimeout = s.idleTimeout()
+		s.sock.OnBusy = func(c net.Conn) {
+			c.Write([]byte("* BYE [UNAVAILABLE] too many connections\r\n"))
+		}
+	})
+}
+
+func (s *Server) serveSocket(ctx context.Context, sc *sockets.Conn) {
+	c := newConn(s, sc, sc.SetIdle)
+	c.serve(ctx)
+}
+
+// Serve accepts connections on l and serves each in its own goroutine
+// until Shutdown or Close; then it returns sockets.ErrServerClosed.
+func (s *Server) Serve(l net.Listener) error {
+	s.init()
+	return s.sock.Serve(l)
+}
+
+// ListenAndServe listens on the TCP address addr (":143" is IMAP's port)
+// and serves it.
+func (s *Server) ListenAndServe(addr string) error {
+	s.init()
+	return s.sock.ListenAndServe("tcp", addr)
+}
+
+// Shutdown stops accepting, says BYE to connections waiting for a command
+// and waits for the others to finish theirs, or for ctx to end.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.init()
+	return s.sock.Shutdown(ctx)
+}
+
+// Close closes every listener and connection at once.
+func (s *Server) Close() error {
+	s.init()
+	return s.sock.Close()
+}
+
+// Addrs returns the addresses being served.
+func (s *Server) Addrs() []net.Addr {
+	s.init()
+	return s.sock.Addrs()
 }
 
 func (s *Server) logger() *slog.Logger {
