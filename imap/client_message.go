@@ -115,12 +115,12 @@ func (c *Client) expunge(ctx context.Context, cmd *Command) ([]uint32, error) {
 // SearchData is the result of SEARCH: the matching sequence numbers (or
 // UIDs) and, when the server answered with ESEARCH, its summary.
 type SearchData struct {
-	All        []uint32
-	Min, Max   uint32
-	Count      uint32
-	HasCount   bool
-	IsESearch  bool
-	AllSet     SeqSet // ALL as the server sent it (ESEARCH)
+	All       []uint32
+	Min, Max  uint32
+	Count     uint32
+	HasCount  bool
+	IsESearch bool
+	AllSet    SeqSet // ALL as the server sent it (ESEARCH)
 }
 
 // Search finds the messages matching all keys; with uid the result holds
