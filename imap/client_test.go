@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/applayer/applayer/mime"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -221,3 +222,5 @@ func TestClientErrors(t *testing.T) {
 }
 
 func asError(err error, target **Error) bool { return errors.As(err, target) }
+
+func parseForTest(s string) *mime.Message { return mime.ParseBytes([]byte(s)) }

@@ -107,7 +107,7 @@ func fetchItem(m MessageInfo, raw []byte, msg *mime.Message, it FetchItem) (Valu
 		return envelopeOf(msg.Header).Value(), nil
 	case FetchBody, FetchBodyStructure:
 		if it.Section == nil {
-			return bodyStructure(msg.Part).Value(it.Name == FetchBodyStructure), nil
+			return bodyStructure(raw, msg.Part).Value(it.Name == FetchBodyStructure), nil
 		}
 	case FetchRFC822:
 		return String(raw), nil

@@ -1,6 +1,7 @@
 package imap
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -61,8 +62,8 @@ func paramsOf(ps []mime.Param) map[string]string {
 	return m
 }
 
-// bodyStructure converts a mime part to BODYSTRUCTURE.
-func bodyStructure(p *mime.Part) *BodyStructure {
+// bodyStructure converts a mime part of the message raw to BODYSTRUCTURE.
+func bodyStructure(raw []byte, p *mime.Part) *BodyStructure {
 	bs := &BodyStructure{
 		Type:              upper(p.Type),
 		Subtype:           upper(p.Subtype),
@@ -74,7 +75,7 @@ func bodyStructure(p *mime.Part) *BodyStructure {
 	}
 	if p.IsMultipart() && len(p.Parts) > 0 {
 		for _, c := range p.Parts {
-			bs.Parts = append(bs.Parts, bodyStructure(c))
+			bs.Parts = append(bs.Parts, bodyStructure(raw, c))
 		}
 		return bs
 	}
@@ -89,11 +90,15 @@ func bodyStructure(p *mime.Part) *BodyStructure {
 	bs.MD5 = p.MD5
 	bs.Size = uint32(min(p.BodySize, 1<<32-1))
 	if bs.Type == "TEXT" || p.Message != nil {
-		bs.Lines = uint32(min(p.Lines, 1<<32-1))
+		// Lines counts the line breaks of the raw body, as Dovecot and
+		// Cyrus do: in a multipart the CRLF before the next delimiter
+		// belongs to the delimiter, so "a\r\nb" is 1 line, where
+		// mime.Part.Lines counts the unterminated last line too.
+		bs.Lines = uint32(min(lineBreaks(raw, p.BodyOffset, p.BodySize), 1<<32-1))
 	}
 	if p.Message != nil {
 		bs.Envelope = envelopeOf(p.Message.Header)
-		bs.Body = bodyStructure(p.Message)
+		bs.Body = bodyStructure(raw, p.Message)
 	}
 	return bs
 }
@@ -142,4 +147,12 @@ func asciiPhrase(s string) string {
 		}
 	}
 	return s
+}
+
+// lineBreaks counts the LFs in raw[off:off+n].
+func lineBreaks(raw []byte, off, n int64) int64 {
+	if off < 0 || n < 0 || off+n > int64(len(raw)) {
+		return 0
+	}
+	return int64(bytes.Count(raw[off:off+n], []byte{'\n'}))
 }

@@ -28,7 +28,7 @@ func TestStoreBackend(t *testing.T) {
 	c.expect(`a2 LIST "" *`, `\* LIST \(\\HasNoChildren\) "/" INBOX`, `\* LIST \(\\HasNoChildren \\Sent\) "/" Sent`, `a2 OK LIST completed`)
 	c.expect(`a3 SELECT INBOX`, `.*`, `.*`, `\* 1 EXISTS`, `.*`, `.*`, `\* OK \[UIDVALIDITY \d+\] UIDs valid`, `\* OK \[UIDNEXT 2\] .*`, `a3 OK .*`)
 	c.expect(`a4 FETCH 1 (BODYSTRUCTURE BODY.PEEK[1])`,
-		`\* 1 FETCH \(BODYSTRUCTURE \(\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 40 3 NIL NIL NIL NIL\)\("IMAGE" "JPEG" \("NAME" "crepe.jpg"\) NIL NIL "BASE64" 76 NIL \("attachment" \("FILENAME" "crepe.jpg"\)\) NIL NIL\) "MIXED" \("BOUNDARY" "-------417CBA32DF8945BE748"\) NIL NIL NIL\) BODY\[1\] \{40\}`,
+		`\* 1 FETCH \(BODYSTRUCTURE \(\("TEXT" "PLAIN" \("CHARSET" "us-ascii"\) NIL NIL "7BIT" 40 2 NIL NIL NIL NIL\)\("IMAGE" "JPEG" \("NAME" "crepe.jpg"\) NIL NIL "BASE64" 76 NIL \("attachment" \("FILENAME" "crepe.jpg"\)\) NIL NIL\) "MIXED" \("BOUNDARY" "-------417CBA32DF8945BE748"\) NIL NIL NIL\) BODY\[1\] \{40\}`,
 		`Bob,`, `Here's something I collect.`, `Alice\)`, `a4 OK FETCH completed`)
 	c.expect(`a5 STORE 1 +FLAGS (\Flagged $Crepe)`, `\* 1 FETCH \(FLAGS \(\$Crepe \\Flagged\)\)`, `a5 OK STORE completed`)
 	c.expect(`a6 UID COPY 1 Sent`, `a6 OK \[COPYUID \d+ 1 1\] UID COPY completed`)
