@@ -32,7 +32,7 @@ func newClientServerPair(t *testing.T, opts *ClientOptions) (*Client, *MemBacken
 }
 
 // serveLoopback serves srv on 127.0.0.1:0 until the test ends.
-func serveLoopback(t *testing.T, srv *Server) string {
+func serveLoopback(t testing.TB, srv *Server) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -17,6 +17,11 @@ import (
 // when it is missing, unless APPLAYER_INTEROP=require.
 func requirePeer(t *testing.T, bin string) string {
 	t.Helper()
+	return requirePeerTB(t, bin)
+}
+
+func requirePeerTB(t testing.TB, bin string) string {
+	t.Helper()
 	path, err := exec.LookPath(bin)
 	if err != nil {
 		if os.Getenv("APPLAYER_INTEROP") == "require" {
@@ -135,7 +140,13 @@ func TestInteropCurl(t *testing.T) {
 // startDovecot runs Dovecot on a free loopback port with user alice and
 // returns its address (PEERS.md section 3.3).
 func startDovecot(t *testing.T) string {
-	bin := requirePeer(t, "dovecot")
+	return startDovecotSeeded(t, nil)
+}
+
+// startDovecotSeeded is startDovecot that first lets seed write messages
+// into alice's Maildir/new directory.
+func startDovecotSeeded(t testing.TB, seed func(maildirNew string)) string {
+	bin := requirePeerTB(t, "dovecot")
 	// Dovecot's unprivileged processes must reach the users file, and the
 	// parent of t.TempDir() is mode 0700.
 	dir, err := os.MkdirTemp("", "imap-dovecot-")
@@ -151,10 +162,14 @@ func startDovecot(t *testing.T) string {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	home := filepath.Join(dir, "home", "alice")
-	for _, d := range []string{home, filepath.Join(dir, "run"), filepath.Join(dir, "state")} {
+	newDir := filepath.Join(home, "Maildir", "new")
+	for _, d := range []string{newDir, filepath.Join(home, "Maildir", "cur"), filepath.Join(home, "Maildir", "tmp"), filepath.Join(dir, "run"), filepath.Join(dir, "state")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if seed != nil {
+		seed(newDir)
 	}
 	exec.Command("chown", "-R", "nobody:nogroup", filepath.Join(dir, "home")).Run()
 	users := filepath.Join(dir, "users")

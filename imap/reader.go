@@ -201,6 +201,17 @@ func (r *Reader) DiscardLine() error {
 // bracketed sections ("BODY[HEADER.FIELDS (FROM)]<0.10>"). It stops before
 // SP, parentheses, CRLF and an unbalanced ']'.
 func (r *Reader) Token() (string, error) {
+	// Fast path: a token without brackets that ends inside the buffer.
+	if run := r.plainRun(func(c byte) bool { return isTokenChar(c) && c != '[' }); run > 0 && run < r.r.Buffered() {
+		if next, _ := r.r.Peek(run + 1); next[run] != '[' {
+			if err := r.count(run); err != nil {
+				return "", err
+			}
+			s := string(next[:run])
+			r.r.Discard(run)
+			return s, nil
+		}
+	}
 	var buf []byte
 	depth := 0
 	for {
@@ -384,6 +395,16 @@ func (r *Reader) quoted() (string, error) {
 	}
 	var buf []byte
 	for {
+		// Fast path: copy the run of plain octets already buffered.
+		if run := r.plainRun(isQuotedPlain); run > 0 {
+			b, _ := r.r.Peek(run)
+			buf = append(buf, b...)
+			r.r.Discard(run)
+			if err := r.count(run); err != nil {
+				return "", err
+			}
+			continue
+		}
 		c, err := r.readByte()
 		if err != nil {
 			return "", unexpectedEOF(err)
@@ -404,6 +425,22 @@ func (r *Reader) quoted() (string, error) {
 		}
 		buf = append(buf, c)
 	}
+}
+
+func isQuotedPlain(c byte) bool {
+	return c != '"' && c != '\\' && c != '\r' && c != '\n' && c != 0
+}
+
+// plainRun returns how many of the buffered octets satisfy plain, without
+// reading from the stream.
+func (r *Reader) plainRun(plain func(byte) bool) int {
+	b, _ := r.r.Peek(r.r.Buffered())
+	for i, c := range b {
+		if !plain(c) {
+			return i
+		}
+	}
+	return len(b)
 }
 
 // literal reads "{n}" or "{n+}" CRLF and n octets. The opening '~' of a
