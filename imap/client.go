@@ -100,8 +100,8 @@ func (c *Client) setupIO() {
 	var rd io.Reader = c.nc
 	var wr io.Writer = c.nc
 	if c.opts.DebugWriter != nil {
-		rd = io.TeeReader(rd, prefixWriter{c.opts.DebugWriter, "S: "})
-		wr = io.MultiWriter(wr, prefixWriter{c.opts.DebugWriter, "C: "})
+		rd = io.TeeReader(rd, newPrefixWriter(c.opts.DebugWriter, "S: "))
+		wr = io.MultiWriter(wr, newPrefixWriter(c.opts.DebugWriter, "C: "))
 	}
 	c.r = NewReader(bufio.NewReader(rd))
 	c.r.MaxLiteralSize = c.opts.MaxLiteralSize
@@ -290,7 +290,7 @@ func (c *Client) StartTLS(ctx context.Context, cfg *tls.Config) error {
 
 // Login logs in with a user name and password (RFC 9051 section 6.2.3).
 func (c *Client) Login(ctx context.Context, user, password string) error {
-	return c.simple(ctx, CmdLogin, String(user), String(password))
+	return c.simple(ctx, CmdLogin, astring(user), astring(password))
 }
 
 // AuthenticatePlain logs in with SASL PLAIN (RFC 4616), sending the
@@ -354,4 +354,13 @@ func (c *Client) Enable(ctx context.Context, caps ...Cap) ([]Cap, error) {
 		return true
 	})
 	return enabled, err
+}
+
+// astring returns s as an Atom when it can go as one (an astring in the
+// grammar: LOGIN's arguments, mailbox names), otherwise as a String.
+func astring(s string) Value {
+	if chooseForm(s, true) == formAtom {
+		return Atom(s)
+	}
+	return String(s)
 }

@@ -27,7 +27,7 @@ func (c *Client) Select(ctx context.Context, mailbox string, readOnly bool) (*Se
 		name = CmdExamine
 	}
 	d := &SelectData{}
-	resp, err := c.Execute(ctx, &Command{Name: name, Args: []Value{String(mailbox)}}, func(r *Response) bool {
+	resp, err := c.Execute(ctx, &Command{Name: name, Args: []Value{astring(mailbox)}}, func(r *Response) bool {
 		switch {
 		case r.Name == "FLAGS" && len(r.Args) == 1:
 			d.Flags, _ = ParseFlags(r.Args[0])
@@ -61,7 +61,7 @@ func (c *Client) Select(ctx context.Context, mailbox string, readOnly bool) (*Se
 // Create creates a mailbox (RFC 9051 section 6.3.4); use, if not "", asks
 // for a special-use attribute such as \Sent (RFC 6154 section 3).
 func (c *Client) Create(ctx context.Context, mailbox string, use MailboxAttr) error {
-	args := []Value{String(mailbox)}
+	args := []Value{astring(mailbox)}
 	if use != "" {
 		args = append(args, List{Atom("USE"), List{Atom(use)}})
 	}
@@ -70,22 +70,22 @@ func (c *Client) Create(ctx context.Context, mailbox string, use MailboxAttr) er
 
 // Delete deletes a mailbox (RFC 9051 section 6.3.5).
 func (c *Client) Delete(ctx context.Context, mailbox string) error {
-	return c.simple(ctx, CmdDelete, String(mailbox))
+	return c.simple(ctx, CmdDelete, astring(mailbox))
 }
 
 // Rename renames a mailbox (RFC 9051 section 6.3.6).
 func (c *Client) Rename(ctx context.Context, from, to string) error {
-	return c.simple(ctx, CmdRename, String(from), String(to))
+	return c.simple(ctx, CmdRename, astring(from), astring(to))
 }
 
 // Subscribe adds a mailbox to the subscription list (RFC 9051 section 6.3.7).
 func (c *Client) Subscribe(ctx context.Context, mailbox string) error {
-	return c.simple(ctx, CmdSubscribe, String(mailbox))
+	return c.simple(ctx, CmdSubscribe, astring(mailbox))
 }
 
 // Unsubscribe removes a mailbox from the subscription list.
 func (c *Client) Unsubscribe(ctx context.Context, mailbox string) error {
-	return c.simple(ctx, CmdUnsubscribe, String(mailbox))
+	return c.simple(ctx, CmdUnsubscribe, astring(mailbox))
 }
 
 // ListData is one LIST or LSUB response (RFC 9051 section 7.3.1).
@@ -165,7 +165,7 @@ func (c *Client) Status(ctx context.Context, mailbox string, items ...string) (*
 		l[i] = Atom(it)
 	}
 	d := &StatusData{}
-	_, err := c.Execute(ctx, &Command{Name: CmdStatus, Args: []Value{String(mailbox), l}}, func(r *Response) bool {
+	_, err := c.Execute(ctx, &Command{Name: CmdStatus, Args: []Value{astring(mailbox), l}}, func(r *Response) bool {
 		if r.Name != "STATUS" || len(r.Args) != 2 {
 			return false
 		}
@@ -204,7 +204,7 @@ type AppendData struct {
 // Append adds a message to a mailbox with the given flags and internal
 // date (zero: the server's clock), RFC 9051 section 6.3.12.
 func (c *Client) Append(ctx context.Context, mailbox string, flags []Flag, date time.Time, msg []byte) (*AppendData, error) {
-	args := []Value{String(mailbox)}
+	args := []Value{astring(mailbox)}
 	if len(flags) > 0 {
 		args = append(args, FlagsValue(flags))
 	}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,8 +46,8 @@ func (c *conn) setupIO() {
 	var rd io.Reader = c.nc
 	var wr io.Writer = c.nc
 	if c.srv.DebugWriter != nil {
-		rd = io.TeeReader(rd, prefixWriter{c.srv.DebugWriter, "C: "})
-		wr = io.MultiWriter(wr, prefixWriter{c.srv.DebugWriter, "S: "})
+		rd = io.TeeReader(rd, newPrefixWriter(c.srv.DebugWriter, "C: "))
+		wr = io.MultiWriter(wr, newPrefixWriter(c.srv.DebugWriter, "S: "))
 	}
 	c.r = NewReader(bufio.NewReader(rd))
 	c.r.MaxLineLength = c.srv.MaxLineLength
@@ -58,14 +59,34 @@ func (c *conn) setupIO() {
 	c.bw = bufio.NewWriter(wr)
 }
 
-// prefixWriter writes to W with a prefix per Write, for the debug trace.
+// prefixWriter copies a stream to W with prefix at the start of every
+// line, for the debug trace.
 type prefixWriter struct {
 	W      io.Writer
 	prefix string
+	mu     sync.Mutex
+	mid    bool // the last write ended inside a line
 }
 
-func (p prefixWriter) Write(b []byte) (int, error) {
-	p.W.Write(append([]byte(p.prefix), b...))
+func newPrefixWriter(w io.Writer, prefix string) *prefixWriter {
+	return &prefixWriter{W: w, prefix: prefix}
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []byte
+	for _, c := range b {
+		if !p.mid {
+			out = append(out, p.prefix...)
+			p.mid = true
+		}
+		out = append(out, c)
+		if c == '\n' {
+			p.mid = false
+		}
+	}
+	p.W.Write(out)
 	return len(b), nil
 }
 

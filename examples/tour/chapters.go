@@ -18,4 +18,5 @@ type chapter struct {
 var chapters = []chapter{
 	{"echo", "sockets: the uppercase server over UDP and over TCP", runEcho},
 	{"pop3", "POP3: download and delete, download and keep", runPOP3},
+	{"imap", "IMAP: folders, search, fetching only the text part, sessions that see each other's changes", runIMAP},
 }
