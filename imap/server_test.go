@@ -252,3 +252,5 @@ func TestServerBadInput(t *testing.T) {
 	c.expect(`a8 STORE 1 FLAGZ (x)`, `a8 BAD .*`)
 	c.expect(`a9 NOOP`, `a9 OK NOOP completed`)
 }
+
+func newBufReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
