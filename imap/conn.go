@@ -149,10 +149,10 @@ func (c *conn) readError(cmd *Command, err error) bool {
 		c.bw.Flush()
 		return false
 	case errors.Is(err, ErrSyntax):
-		if c.r.MidLine() {
-			if c.r.DiscardLine() != nil {
-				return false
-			}
+		// Skip the rest of the broken line, so the next read starts afresh
+		// (and always makes progress).
+		if c.r.DiscardLine() != nil {
+			return false
 		}
 		tag := "*"
 		if cmd != nil && cmd.Tag != "" {

@@ -1,6 +1,9 @@
 package imap
 
 import (
+	"context"
+	"io"
+	"net"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -88,5 +91,35 @@ func FuzzParseFetchItem(f *testing.F) {
 		if diff := cmp.Diff(it, again, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("round trip of %q mismatch (-want +got):\n%s", s, diff)
 		}
+	})
+}
+
+// FuzzServerSession feeds arbitrary client input to a logged-in server
+// session with a selected mailbox: it must answer and end, never panic or
+// hang, whatever the bytes.
+func FuzzServerSession(f *testing.F) {
+	for _, s := range []string{
+		"a1 FETCH 1:* (FLAGS BODY.PEEK[1.MIME] BODYSTRUCTURE ENVELOPE BINARY[2] BODY[HEADER.FIELDS (FROM)]<0.10>)\r\n",
+		"a2 SEARCH OR (FROM alice SINCE 1-Feb-1994) NOT 1:3 TEXT {3}\r\nfoo\r\n",
+		"a3 STORE 1 +FLAGS (\\Deleted)\r\na4 EXPUNGE\r\na5 UID MOVE 1:* INBOX\r\n",
+		"a6 APPEND INBOX {5+}\r\nhello\r\na7 LIST \"\" *\r\na8 IDLE\r\nDONE\r\n",
+		"a9 RENAME INBOX X\r\nb1 CREATE a/b/c\r\nb2 DELETE a\r\nb3 STATUS X (MESSAGES SIZE)\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		be := NewMemBackend()
+		be.AddUser("bob", "hungry")
+		be.Deliver("bob", Inbox, []byte(mixedMsg))
+		srv := &Server{Backend: be, AllowInsecureAuth: true, MaxMessageBytes: 4096, MaxLineLength: 1024}
+		cc, sc := net.Pipe()
+		done := make(chan struct{})
+		go func() { srv.ServeConn(context.Background(), sc); close(done) }()
+		go io.Copy(io.Discard, cc)
+		cc.Write([]byte("l1 LOGIN bob hungry\r\nl2 SELECT INBOX\r\n"))
+		cc.Write(in)
+		cc.Write([]byte("\r\nDONE\r\nz9 LOGOUT\r\n"))
+		cc.Close()
+		<-done
 	})
 }

@@ -405,6 +405,10 @@ func (r *Reader) quoted() (string, error) {
 			}
 			continue
 		}
+		if c, err := r.peek(); err == nil && (c == '\r' || c == '\n') {
+			// Leave the line end for DiscardLine.
+			return "", syntaxErr("CR or LF in quoted string", buf)
+		}
 		c, err := r.readByte()
 		if err != nil {
 			return "", unexpectedEOF(err)

@@ -250,6 +250,9 @@ func TestServerBadInput(t *testing.T) {
 	c.expect(`a6 FETCH 1:x FLAGS`, `a6 BAD syntax error: .*`)
 	c.expect(`a7 SEARCH CHARSET KOI8-R ALL`, `a7 NO \[BADCHARSET \(UTF-8 US-ASCII\)\] unsupported charset`)
 	c.expect(`a8 STORE 1 FLAGZ (x)`, `a8 BAD .*`)
+	// Found by FuzzServerSession: a line without a tag once made the server
+	// answer BAD forever without consuming it.
+	c.expectTag("*", ` SEARCH ALL`, `\* BAD syntax error: expected tag.*`)
 	c.expect(`a9 NOOP`, `a9 OK NOOP completed`)
 }
 
