@@ -35,6 +35,11 @@ type ClientOptions struct {
 // Client is an IMAP client (RFC 9051, RFC 3501). Its methods send one
 // command each and wait for its completion; they are safe for concurrent
 // use (commands are serialized). Close may be called at any time.
+//
+// The context of a method bounds that command: its deadline applies to the
+// connection, and cancelling it interrupts the command. A command cut off
+// in the middle leaves the connection out of step with the server, so the
+// client should then be closed.
 type Client struct {
 	opts ClientOptions
 
@@ -226,9 +231,6 @@ func (c *Client) readUntil(tag string, onData func(*Response) bool) (*Response, 
 }
 
 func (c *Client) deliver(resp *Response, onData func(*Response) bool) {
-	if resp.Status == StatusBYE {
-		// The server is closing; the command's read will fail next.
-	}
 	c.noteCaps(resp)
 	if resp.Name == "CAPABILITY" {
 		c.setCaps(resp.Args)

@@ -81,6 +81,10 @@ func (ic *IdleCommand) Done() error {
 	return ic.err
 }
 
+// Check asks the server to checkpoint the selected mailbox (IMAP4rev1
+// CHECK; IMAP4rev2 servers treat it as NOOP).
+func (c *Client) Check(ctx context.Context) error { return c.simple(ctx, CmdCheck) }
+
 // CloseMailbox closes the selected mailbox, expunging messages marked
 // \Deleted (CLOSE, RFC 9051 section 6.4.1).
 func (c *Client) CloseMailbox(ctx context.Context) error { return c.simple(ctx, CmdClose) }

@@ -33,6 +33,7 @@ type SyntaxError struct {
 	Near string // the input near the error, capped in length
 }
 
+// Error describes the syntax error.
 func (e *SyntaxError) Error() string {
 	if e.Near == "" {
 		return "imap: syntax error: " + e.What
@@ -59,6 +60,7 @@ type LiteralTooLargeError struct {
 	Sync bool
 }
 
+// Error says how large the literal was and what the limit is.
 func (e *LiteralTooLargeError) Error() string {
 	return fmt.Sprintf("imap: literal of %d octets exceeds the limit of %d", e.Size, e.Limit)
 }
@@ -76,6 +78,7 @@ type Error struct {
 	Text string     // human-readable text
 }
 
+// Error formats the status response, e.g. "imap: NO [TRYCREATE] no such mailbox".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("imap: ")
