@@ -1,0 +1,189 @@
+package bittorrent
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// ariaLoopback keeps aria2c on loopback (PEERS.md section 3.6).
+var ariaLoopback = []string{"--interface=127.0.0.1", "--disable-ipv6=true", "--enable-dht=false", "--enable-dht6=false",
+	"--bt-enable-lpd=false", "--enable-peer-exchange=false", "--summary-interval=0", "--console-log-level=warn",
+	"--check-certificate=false", "--auto-save-interval=0", "--file-allocation=none"}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// startAria runs aria2c with args and stops it at cleanup.
+func startAria(t *testing.T, bin string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, append(append([]string{}, ariaLoopback...), args...)...)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("aria2c output:\n%s", out.String())
+		}
+	})
+	return cmd
+}
+
+// TestInteropAriaSeedsToUs: aria2c seeds through our HTTP tracker and our
+// client downloads from it.
+func TestInteropAriaSeedsToUs(t *testing.T) {
+	bin := requirePeer(t, "aria2c")
+	announce := startHTTPTracker(t, &Tracker{Interval: 2 * time.Second})
+	seedDir, mi, data := testTorrent(t, 2<<20+777, 64<<10, []string{announce})
+	tf := filepath.Join(t.TempDir(), "t.torrent")
+	b, _ := mi.Marshal()
+	os.WriteFile(tf, b, 0o644)
+	startAria(t, bin, "--dir="+seedDir, "-V", "--seed-ratio=0.0", "--listen-port="+strconv.Itoa(freePort(t)), tf)
+
+	dir := t.TempDir()
+	c := fastClient(t, func(c *Client) { c.MinAnnounceInterval = 500 * time.Millisecond })
+	tor, err := c.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, tor, 60*time.Second)
+	checkFile(t, filepath.Join(dir, "payload.bin"), data)
+}
+
+// TestInteropAriaDownloadsFromUs: our client seeds, aria2c downloads it
+// through our tracker, once from the .torrent and once from a magnet link
+// (fetching the info dictionary from us with ut_metadata).
+func TestInteropAriaDownloadsFromUs(t *testing.T) {
+	bin := requirePeer(t, "aria2c")
+	announce := startHTTPTracker(t, &Tracker{Interval: 2 * time.Second})
+	seedDir, mi, data := testTorrent(t, 2<<20+555, 64<<10, []string{announce})
+	seeder := fastClient(t, nil)
+	st, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf := filepath.Join(t.TempDir(), "t.torrent")
+	b, _ := mi.Marshal()
+	os.WriteFile(tf, b, 0o644)
+	for _, src := range []string{tf, mi.Magnet().String()} {
+		dir := t.TempDir()
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		args := append(append([]string{}, ariaLoopback...), "--dir="+dir, "--seed-time=0", "--bt-stop-timeout=60",
+			"--bt-save-metadata=false", "--listen-port="+strconv.Itoa(freePort(t)), src)
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		cancel()
+		t.Logf("aria2c fetched %s in %v", src, time.Since(start))
+		if err != nil {
+			t.Fatalf("aria2c %s: %v\n%s", src, err, out)
+		}
+		checkFile(t, filepath.Join(dir, "payload.bin"), data)
+	}
+	if s := st.Stats(); s.Uploaded < 2*int64(len(data)) {
+		t.Errorf("seeder uploaded %d bytes, want at least %d", s.Uploaded, 2*len(data))
+	}
+}
+
+// TestInteropOpentracker announces our seeder and leecher to opentracker,
+// over HTTP and over UDP (BEP 15), and checks the download completes.
+func TestInteropOpentracker(t *testing.T) {
+	bin := requirePeer(t, "opentracker")
+	for _, scheme := range []string{"http", "udp"} {
+		t.Run(scheme, func(t *testing.T) {
+			port := strconv.Itoa(freePort(t))
+			var announce string
+			if scheme == "http" {
+				announce = "http://127.0.0.1:" + port + "/announce"
+			} else {
+				announce = "udp://127.0.0.1:" + port
+			}
+			seedDir, mi, data := testTorrent(t, 512<<10, 32<<10, []string{announce})
+			otDir := t.TempDir()
+			os.WriteFile(filepath.Join(otDir, "whitelist"), []byte(mi.InfoHash().String()+"\n"), 0o644)
+			cmd := exec.Command(bin, "-i", "127.0.0.1", "-p", port, "-P", port, "-d", otDir, "-w", "whitelist")
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				cmd.Process.Kill()
+				cmd.Wait()
+				if t.Failed() {
+					t.Logf("opentracker output:\n%s", out.String())
+				}
+			})
+			// Wait until opentracker answers.
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				var err error
+				ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+				req := AnnounceRequest{InfoHash: mi.InfoHash(), PeerID: PeerID{1}, Port: 1, Event: EventStopped}
+				if scheme == "http" {
+					_, err = (&HTTPTrackerClient{}).Announce(ctx, announce, req)
+				} else {
+					_, err = (&UDPTrackerClient{Timeout: 50 * time.Millisecond}).Announce(ctx, "127.0.0.1:"+port, req)
+				}
+				cancel()
+				if err == nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("opentracker not answering: %v", err)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			seeder := fastClient(t, nil)
+			if _, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir}); err != nil {
+				t.Fatal(err)
+			}
+			// Let the seeder's started announce land first.
+			for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(10 * time.Millisecond) {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				var n int
+				if scheme == "http" {
+					sc, err := (&HTTPTrackerClient{}).Scrape(ctx, announce, mi.InfoHash())
+					n = sc[mi.InfoHash()].Complete
+					_ = err
+				} else {
+					sc, err := (&UDPTrackerClient{Timeout: 50 * time.Millisecond}).Scrape(ctx, "127.0.0.1:"+port, mi.InfoHash())
+					if err == nil {
+						n = sc[0].Complete
+					}
+				}
+				cancel()
+				if n > 0 {
+					break
+				}
+			}
+			dir := t.TempDir()
+			leecher := fastClient(t, nil)
+			tor, err := leecher.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitDone(t, tor, 30*time.Second)
+			checkFile(t, filepath.Join(dir, "payload.bin"), data)
+		})
+	}
+}

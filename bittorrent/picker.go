@@ -1,0 +1,239 @@
+package bittorrent
+
+import (
+	"math/rand/v2"
+)
+
+// block names one request-sized part of a piece.
+type block struct {
+	piece  uint32
+	begin  uint32
+	length uint32
+}
+
+// partial is a piece being downloaded: its buffer and per-block state.
+type partial struct {
+	data      []byte
+	requested []int      // how many peers each block is requested from
+	got       []bool     // block received
+	from      [][]uint64 // peer keys that sent data into this piece
+	received  int
+	verifying bool
+}
+
+// picker decides which blocks to request: a random first piece, then the
+// rarest piece first, finishing started pieces before new ones, and in
+// endgame the same missing blocks from several peers (BEP 3 and the
+// lesson). It is pure bookkeeping with no I/O; the torrent's mutex guards
+// it.
+type picker struct {
+	info    *Info
+	have    Bitset
+	avail   []int
+	partial map[int]*partial
+	rnd     *rand.Rand
+	// RandomFirst is how many pieces are picked at random before rarest
+	// first takes over.
+	randomFirst int
+}
+
+func newPicker(info *Info, have Bitset, rnd *rand.Rand) *picker {
+	return &picker{info: info, have: have, avail: make([]int, info.NumPieces()),
+		partial: map[int]*partial{}, rnd: rnd, randomFirst: 1}
+}
+
+func (p *picker) numBlocks(i int) int {
+	return int((p.info.PieceLen(i) + BlockSize - 1) / BlockSize)
+}
+
+func (p *picker) blockAt(i, b int) block {
+	begin := int64(b) * BlockSize
+	return block{piece: uint32(i), begin: uint32(begin), length: uint32(min(BlockSize, p.info.PieceLen(i)-begin))}
+}
+
+// addAvail counts a peer's pieces in the availability (delta +1 or -1).
+func (p *picker) addAvail(has Bitset, delta int) {
+	for i := range p.avail {
+		if has.Has(i) {
+			p.avail[i] += delta
+		}
+	}
+}
+
+// wanted reports whether piece i is missing and not being verified.
+func (p *picker) wanted(i int) bool {
+	if p.have.Has(i) {
+		return false
+	}
+	pp := p.partial[i]
+	return pp == nil || !pp.verifying
+}
+
+// interesting reports whether has holds a piece we still want.
+func (p *picker) interesting(has Bitset) bool {
+	for i := range p.avail {
+		if has.Has(i) && !p.have.Has(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// pick returns up to n blocks to request from a peer that has the pieces
+// in has; mine reports blocks already requested from that peer.
+func (p *picker) pick(has Bitset, n int, mine func(block) bool) []block {
+	var out []block
+	take := func(i int, pp *partial, dup bool) {
+		for b := range pp.got {
+			if len(out) >= n {
+				return
+			}
+			if pp.got[b] || (pp.requested[b] > 0 && !dup) {
+				continue
+			}
+			bl := p.blockAt(i, b)
+			if dup && mine(bl) {
+				continue
+			}
+			pp.requested[b]++
+			out = append(out, bl)
+		}
+	}
+	// 1. Finish pieces already started.
+	for i, pp := range p.partial {
+		if len(out) >= n {
+			return out
+		}
+		if has.Has(i) && !pp.verifying {
+			take(i, pp, false)
+		}
+	}
+	// 2. Start new pieces: random first, then rarest first.
+	for len(out) < n {
+		i := p.choose(has)
+		if i < 0 {
+			break
+		}
+		take(i, p.start(i), false)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	// 3. Endgame: everything missing is requested; ask this peer too.
+	if p.inEndgame() {
+		for i, pp := range p.partial {
+			if len(out) >= n {
+				break
+			}
+			if has.Has(i) && !pp.verifying {
+				take(i, pp, true)
+			}
+		}
+	}
+	return out
+}
+
+// choose returns a new piece to start from has, or -1.
+func (p *picker) choose(has Bitset) int {
+	random := p.have.Count() < p.randomFirst
+	best, bestAvail, ties := -1, 0, 0
+	for i := range p.avail {
+		if !has.Has(i) || p.have.Has(i) || p.partial[i] != nil {
+			continue
+		}
+		a := p.avail[i]
+		if random {
+			a = 0
+		}
+		switch {
+		case best < 0 || a < bestAvail:
+			best, bestAvail, ties = i, a, 1
+		case a == bestAvail:
+			ties++
+			if p.rnd.IntN(ties) == 0 {
+				best = i
+			}
+		}
+	}
+	return best
+}
+
+func (p *picker) start(i int) *partial {
+	nb := p.numBlocks(i)
+	pp := &partial{data: make([]byte, p.info.PieceLen(i)), requested: make([]int, nb), got: make([]bool, nb), from: make([][]uint64, nb)}
+	p.partial[i] = pp
+	return pp
+}
+
+// inEndgame reports whether every missing piece is started and all of its
+// blocks are requested or received.
+func (p *picker) inEndgame() bool {
+	for i := range p.avail {
+		if p.have.Has(i) {
+			continue
+		}
+		pp := p.partial[i]
+		if pp == nil {
+			return false
+		}
+		for b := range pp.got {
+			if !pp.got[b] && pp.requested[b] == 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// unrequest returns a block requested from a peer that will not send it.
+func (p *picker) unrequest(bl block) {
+	if pp := p.partial[int(bl.piece)]; pp != nil {
+		b := int(bl.begin / BlockSize)
+		if b < len(pp.requested) && pp.requested[b] > 0 {
+			pp.requested[b]--
+		}
+	}
+}
+
+// receive stores a block from peer key. It reports whether the block was
+// wanted and whether the piece is now complete (ready to verify).
+func (p *picker) receive(bl block, data []byte, key uint64) (ok, complete bool) {
+	pp := p.partial[int(bl.piece)]
+	if pp == nil || pp.verifying || bl.begin%BlockSize != 0 {
+		return false, false
+	}
+	b := int(bl.begin / BlockSize)
+	if b >= len(pp.got) || pp.got[b] || uint32(len(data)) != p.blockAt(int(bl.piece), b).length {
+		return false, false
+	}
+	copy(pp.data[bl.begin:], data)
+	pp.got[b] = true
+	pp.from[b] = append(pp.from[b], key)
+	pp.received++
+	if pp.received == len(pp.got) {
+		pp.verifying = true
+		return true, true
+	}
+	return true, false
+}
+
+// verified records the outcome of hashing piece i. On failure the piece is
+// reset and the keys of the peers that sent its blocks are returned.
+func (p *picker) verified(i int, good bool) (contributors []uint64) {
+	pp := p.partial[i]
+	delete(p.partial, i)
+	if good {
+		p.have.Set(i)
+		return nil
+	}
+	seen := map[uint64]bool{}
+	for _, keys := range pp.from {
+		for _, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				contributors = append(contributors, k)
+			}
+		}
+	}
+	return contributors
+}

@@ -1,0 +1,156 @@
+package bittorrent
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+)
+
+// Storage holds a torrent's bytes, addressed as one stream in the order of
+// [Info.Layout]. The swarm client writes a piece only after its SHA-1 has
+// been verified, with one WriteAt per piece, so storage never holds
+// unverified data. Implementations must be safe for concurrent use.
+type Storage interface {
+	io.ReaderAt
+	io.WriterAt
+	Close() error
+}
+
+// FileStorage stores the torrent in files laid out under a directory
+// exactly as the torrent describes (Info.Name is the file, or the directory
+// of a multi-file torrent). It opens files through an [os.Root], so no
+// path in a torrent can reach outside the directory.
+type FileStorage struct {
+	root  *os.Root
+	files []File
+
+	mu   sync.Mutex
+	open map[int]*os.File
+}
+
+// NewFileStorage opens (creating as needed) the files of info under dir.
+func NewFileStorage(dir string, info *Info) (*FileStorage, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &FileStorage{root: root, files: info.Layout(), open: map[int]*os.File{}}
+	for _, f := range s.files {
+		if len(f.Path) > 1 {
+			if err := root.MkdirAll(filepath.Join(f.Path[:len(f.Path)-1]...), 0o755); err != nil {
+				root.Close()
+				return nil, err
+			}
+		}
+		if f.Length == 0 {
+			fh, err := root.OpenFile(filepath.Join(f.Path...), os.O_RDWR|os.O_CREATE, 0o644)
+			if err != nil {
+				root.Close()
+				return nil, err
+			}
+			fh.Close()
+		}
+	}
+	return s, nil
+}
+
+func (s *FileStorage) file(i int) (*os.File, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.open[i]; ok {
+		return f, nil
+	}
+	if s.open == nil {
+		return nil, os.ErrClosed
+	}
+	f, err := s.root.OpenFile(filepath.Join(s.files[i].Path...), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	s.open[i] = f
+	return f, nil
+}
+
+// span calls fn for each file region covering [off, off+n).
+func (s *FileStorage) span(off int64, n int, fn func(fi int, fileOff int64, lo, hi int) error) error {
+	i := sort.Search(len(s.files), func(i int) bool { return s.files[i].Offset+s.files[i].Length > off })
+	done := 0
+	for ; i < len(s.files) && done < n; i++ {
+		f := s.files[i]
+		if f.Length == 0 {
+			continue
+		}
+		fo := off + int64(done) - f.Offset
+		k := int(min(int64(n-done), f.Length-fo))
+		if err := fn(i, fo, done, done+k); err != nil {
+			return err
+		}
+		done += k
+	}
+	if done < n {
+		return fmt.Errorf("bittorrent: storage access [%d, %d) beyond the torrent", off, off+int64(n))
+	}
+	return nil
+}
+
+// ReadAt reads from the torrent stream. Regions of files not yet written
+// read as io.EOF.
+func (s *FileStorage) ReadAt(p []byte, off int64) (int, error) {
+	n := 0
+	err := s.span(off, len(p), func(fi int, fo int64, lo, hi int) error {
+		f, err := s.file(fi)
+		if err != nil {
+			return err
+		}
+		k, err := f.ReadAt(p[lo:hi], fo)
+		n += k
+		return err
+	})
+	return n, err
+}
+
+// WriteAt writes to the torrent stream.
+func (s *FileStorage) WriteAt(p []byte, off int64) (int, error) {
+	n := 0
+	err := s.span(off, len(p), func(fi int, fo int64, lo, hi int) error {
+		f, err := s.file(fi)
+		if err != nil {
+			return err
+		}
+		k, err := f.WriteAt(p[lo:hi], fo)
+		n += k
+		return err
+	})
+	return n, err
+}
+
+// Sync flushes every open file to stable storage.
+func (s *FileStorage) Sync() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for _, f := range s.open {
+		errs = append(errs, f.Sync())
+	}
+	return errors.Join(errs...)
+}
+
+// Close closes the files.
+func (s *FileStorage) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for _, f := range s.open {
+		errs = append(errs, f.Close())
+	}
+	s.open = nil
+	errs = append(errs, s.root.Close())
+	return errors.Join(errs...)
+}

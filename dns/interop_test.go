@@ -1,0 +1,318 @@
+package dns
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// requirePeer returns the path of a real peer program, or skips the test
+// (fails it when APPLAYER_INTEROP=require).
+func requirePeer(t *testing.T, bin string) string {
+	t.Helper()
+	p, err := exec.LookPath(bin)
+	if err != nil {
+		for _, dir := range []string{"/usr/sbin", "/usr/bin"} {
+			if _, serr := os.Stat(filepath.Join(dir, bin)); serr == nil {
+				return filepath.Join(dir, bin)
+			}
+		}
+		if os.Getenv("APPLAYER_INTEROP") == "require" {
+			t.Fatalf("interop peer %s not installed (APPLAYER_INTEROP=require)", bin)
+		}
+		t.Skipf("interop peer %s not installed; install dnsutils/nsd (see .ci/peers.txt)", bin)
+	}
+	return p
+}
+
+func run(t *testing.T, name string, stdin string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+	return string(out)
+}
+
+// runErr runs a command that is expected to fail and returns its output.
+func runErr(t *testing.T, name string, stdin string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, _ := cmd.CombinedOutput()
+	return string(out)
+}
+
+// TestDigInterop drives our authoritative server with dig over UDP and TCP,
+// a zone transfer, a truncated reply, and an update sent by nsupdate.
+func TestDigInterop(t *testing.T) {
+	dig := requirePeer(t, "dig")
+	z := newExampleZone(t)
+	z.File = filepath.Join(t.TempDir(), "example.test.zone")
+	addr := startServer(t, z, "127.0.0.1:0")
+	host, port, _ := net.SplitHostPort(addr)
+	base := []string{"@" + host, "-p", port, "+norec", "+time=5", "+tries=1"}
+	check := func(out string, wants ...string) {
+		t.Helper()
+		for _, w := range wants {
+			if !strings.Contains(out, w) {
+				t.Errorf("dig output lacks %q:\n%s", w, out)
+			}
+		}
+	}
+	out := run(t, dig, "", append(base, "www.example.test", "A")...)
+	check(out, "status: NOERROR", "flags: qr aa;", "www.example.test.\t300\tIN\tA\t192.0.2.", "ANSWER: 3")
+	out = run(t, dig, "", append(base, "+tcp", "chain.example.test", "AAAA")...)
+	check(out, "chain.example.test.\t300\tIN\tCNAME\talias.example.test.", "www.example.test.\t300\tIN\tAAAA\t2001:db8::1")
+	out = run(t, dig, "", append(base, "nope.example.test", "A")...)
+	check(out, "status: NXDOMAIN", "example.test.\t\t60\tIN\tSOA")
+	out = run(t, dig, "", append(base, "+ignore", "+noedns", "big.example.test", "TXT")...)
+	check(out, "flags: qr aa tc;")
+	out = run(t, dig, "", append(base, "big.example.test", "TXT")...)
+	check(out, "ANSWER: 60", "Truncated, retrying in TCP mode")
+	out = run(t, dig, "", append(base, "example.test", "AXFR")...)
+	if n := strings.Count(out, "\tSOA\t"); n != 2 {
+		t.Errorf("AXFR shows %d SOA records, want 2 (first and last):\n%s", n, out)
+	}
+	check(out, "big.example.test.", "_sip._tcp.example.test.")
+
+	nsupdate := requirePeer(t, "nsupdate")
+	run(t, nsupdate, fmt.Sprintf("server %s %s\nzone example.test\nupdate add utopia.example.test 300 A 212.212.212.22\nupdate delete txt.example.test TXT\nsend\n", host, port))
+	out = run(t, dig, "", append(base, "utopia.example.test", "A")...)
+	check(out, "utopia.example.test.\t300\tIN\tA\t212.212.212.22")
+	out = run(t, dig, "", append(base, "example.test", "SOA")...)
+	check(out, "hostmaster.example.test. 2 10800")
+	b, err := os.ReadFile(z.File)
+	if err != nil || !bytes.Contains(b, []byte("212.212.212.22")) {
+		t.Errorf("zone file not rewritten after the update: %v\n%s", err, b)
+	}
+}
+
+// TestNSDInterop runs our client, stub resolver and iterative resolver
+// against NSD serving the same zone.
+func TestNSDInterop(t *testing.T) {
+	nsd := requirePeer(t, "nsd")
+	dir := t.TempDir()
+	z := newExampleZone(t)
+	var zf bytes.Buffer
+	if err := WriteZone(&zf, z.Origin(), z.Records()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "example.test.zone"), zf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A free port for UDP and TCP.
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	_, port, _ := net.SplitHostPort(addr)
+	conf := fmt.Sprintf(`server:
+  ip-address: 127.0.0.1@%s
+  do-ip6: no
+  username: ""
+  chroot: ""
+  zonesdir: "%[2]s"
+  pidfile: "%[2]s/nsd.pid"
+  xfrdfile: "%[2]s/xfrd.state"
+  zonelistfile: "%[2]s/zone.list"
+  xfrdir: "%[2]s"
+  database: ""
+  logfile: "%[2]s/nsd.log"
+  server-count: 1
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: "example.test"
+  zonefile: "example.test.zone"
+`, port, dir)
+	confPath := filepath.Join(dir, "nsd.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(nsd, "-d", "-c", confPath)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	ctx := context.Background()
+	c := &Client{Timeout: 500 * time.Millisecond, Attempts: 1}
+	// Wait until NSD answers (it loads the zone after binding).
+	var m *Msg
+	for i := 0; i < 40; i++ {
+		m, err = c.Exchange(ctx, new(Msg).SetQuestion(MustName("ns1.example.test."), TypeA), addr)
+		if err == nil && m.Rcode == RcodeSuccess {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil || m.Rcode != RcodeSuccess {
+		t.Fatalf("nsd did not answer: %v %v\n%s", err, m, stderr.String())
+	}
+	if !m.Authoritative || len(m.Answer) != 1 {
+		t.Errorf("nsd reply: %v", m)
+	}
+	r := &Resolver{Servers: []string{addr}}
+	mx, err := r.LookupMX(ctx, "example.test")
+	if err != nil || len(mx) != 2 || mx[0].Pref != 10 {
+		t.Errorf("LookupMX via nsd = %v, %v", mx, err)
+	}
+	if _, err := r.LookupHost(ctx, "nope.example.test"); !IsNotFound(err) {
+		t.Errorf("NXDOMAIN via nsd: %v", err)
+	}
+	// 60 big TXT records: truncated over UDP, fetched again over TCP.
+	big, err := (&Client{}).Exchange(ctx, new(Msg).SetQuestion(MustName("big.example.test."), TypeTXT), addr)
+	if err != nil || len(big.Answer) != 60 {
+		t.Errorf("big TXT via nsd with TCP fallback: %v answers, %v", len(big.Answer), err)
+	}
+	// The iterative resolver with NSD as its only "root": answers and CNAME chains.
+	it := &Resolver{Roots: []netip.AddrPort{netip.MustParseAddrPort(addr)}, Cache: &Cache{}}
+	res, err := it.Resolve(ctx, MustName("chain.example.test."), TypeA)
+	if err != nil || len(res.Answer) != 5 {
+		t.Errorf("iterative via nsd: %+v %v", res, err)
+	}
+}
+
+// freeAddr returns a loopback address with a port that was just free for UDP and TCP.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	pc, l, err := ListenUDPTCP("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	l.Close()
+	return addr
+}
+
+// waitAnswer polls addr until it answers name authoritatively.
+func waitAnswer(t *testing.T, addr string, name string, log *bytes.Buffer) {
+	t.Helper()
+	c := &Client{Timeout: 300 * time.Millisecond, Attempts: 1}
+	for i := 0; i < 50; i++ {
+		m, err := c.Exchange(context.Background(), new(Msg).SetQuestion(MustName(name), TypeA), addr)
+		if err == nil && m.Rcode == RcodeSuccess && m.Authoritative {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("server at %s never answered %s\n%s", addr, name, log.String())
+}
+
+// TestKnotInterop reads a zone transfer from Knot DNS with our codec, and
+// resolves through it.
+func TestKnotInterop(t *testing.T) {
+	knotd := requirePeer(t, "knotd")
+	dir := t.TempDir()
+	z := newExampleZone(t)
+	var zf bytes.Buffer
+	if err := WriteZone(&zf, z.Origin(), z.Records()); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "example.test.zone"), zf.Bytes(), 0o644)
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	db := filepath.Join(dir, "knotdb")
+	os.MkdirAll(db, 0o755)
+	conf := fmt.Sprintf(`server:
+    rundir: "%[2]s"
+    listen: 127.0.0.1@%[1]s
+    background-workers: 1
+    udp-workers: 1
+    tcp-workers: 1
+log:
+  - target: stderr
+    any: info
+database:
+    storage: "%[2]s"
+control:
+    listen: "%[2]s/knot.sock"
+acl:
+  - id: local
+    address: 127.0.0.0/8
+    action: transfer
+template:
+  - id: default
+    storage: "%[3]s"
+    zonefile-sync: -1
+    journal-content: none
+zone:
+  - domain: example.test
+    file: "example.test.zone"
+    acl: local
+`, port, db, dir)
+	confPath := filepath.Join(dir, "knot.conf")
+	os.WriteFile(confPath, []byte(conf), 0o644)
+	cmd := exec.Command(knotd, "-c", confPath)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitAnswer(t, addr, "ns1.example.test.", &log)
+
+	// AXFR from Knot, read with our TCP framing and codec.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	q := new(Msg).SetQuestion(MustName("example.test."), TypeAXFR)
+	b, _ := q.AppendPack([]byte{0, 0})
+	b[0], b[1] = byte((len(b)-2)>>8), byte(len(b)-2)
+	conn.Write(b)
+	var got []RR
+	for soas := 0; soas < 2; {
+		var m Msg
+		if _, err := readTCPMsg(conn, &m, nil); err != nil {
+			t.Fatalf("reading Knot's AXFR: %v", err)
+		}
+		for _, rr := range m.Answer {
+			got = append(got, rr)
+			if rr.Type() == TypeSOA {
+				soas++
+			}
+		}
+	}
+	if want := len(z.Records()) + 1; len(got) != want {
+		t.Errorf("AXFR from Knot: %d records, want %d", len(got), want)
+	}
+	// Knot's copy, loaded into our Zone, answers like the original.
+	z2, err := NewZone(z.Origin(), got[:len(got)-1])
+	if err != nil {
+		t.Fatalf("zone from Knot's AXFR: %v", err)
+	}
+	if len(z2.Records()) != len(z.Records()) {
+		t.Errorf("transferred zone has %d records, original %d", len(z2.Records()), len(z.Records()))
+	}
+	r := &Resolver{Servers: []string{addr}}
+	if addrs, err := r.LookupHost(context.Background(), "chain.example.test"); err != nil || len(addrs) != 4 {
+		t.Errorf("LookupHost via Knot = %v, %v", addrs, err)
+	}
+}

@@ -1,0 +1,36 @@
+// Command dnshierarchy runs the DNS lesson's world on loopback and prints
+// its resolutions: a root server, the edu and com TLD servers, the
+// authoritative server of umass.edu and the local server dns.poly.edu.
+//
+// The host cis.poly.edu asks for gaia.cs.umass.edu: first the local server
+// iterates (root, then edu, then umass.edu: the eight messages of the
+// lesson), then the same question travels as a recursive query, then the
+// answer comes from the local server's cache, and then, once its TTL has
+// passed, is fetched again (the TLD servers stay cached, so the root is not
+// asked). Last, the start-up Network Utopia is registered: the registrar
+// inserts its NS and glue into the com TLD server and the company fills its
+// own server, both by dynamic update (RFC 2136), and the name resolves.
+//
+//	go run ./examples/dnshierarchy
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"time"
+
+	"github.com/applayer/applayer/examples/dnshierarchy/world"
+	"github.com/applayer/applayer/examples/internal/cli"
+)
+
+func main() {
+	flag.Parse()
+	ctx, stop := cli.SignalContext()
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := world.Lesson(ctx, os.Stdout, false); err != nil {
+		cli.Fatal("dnshierarchy", err)
+	}
+}

@@ -1,0 +1,122 @@
+// Command httpget is a small curl: it fetches each URL with this module's
+// http1.Client over one persistent connection per host and writes the
+// bodies to standard output.
+//
+//	go run ./examples/httpget http://127.0.0.1:8080/
+//	go run ./examples/httpget -v http://127.0.0.1:8080/a http://127.0.0.1:8080/b
+//	go run ./examples/httpget -pipeline http://127.0.0.1:8080/a http://127.0.0.1:8080/b
+//
+// With -v the request and response heads go to standard error. With
+// -pipeline every URL (all on one host) is requested back to back on one
+// connection before any response is read.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/applayer/applayer/examples/internal/cli"
+	"github.com/applayer/applayer/http1"
+)
+
+func main() {
+	verbose := flag.Bool("v", false, "print request and response heads to standard error")
+	pipeline := flag.Bool("pipeline", false, "pipeline all the requests on one connection")
+	timeout := flag.Duration("timeout", 30*time.Second, "overall time limit")
+	flag.Parse()
+	if flag.NArg() == 0 {
+		cli.Fatal("httpget", errors.New("usage: httpget [-v] [-pipeline] URL..."))
+	}
+	ctx, stop := cli.SignalContext()
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	if err := run(ctx, flag.Args(), *verbose, *pipeline); err != nil {
+		cli.Fatal("httpget", err)
+	}
+}
+
+func run(ctx context.Context, urls []string, verbose, pipeline bool) error {
+	c := &http1.Client{}
+	defer c.CloseIdleConnections()
+	var reqs []*http1.Request
+	for _, u := range urls {
+		req, err := http1.NewRequest(ctx, http1.MethodGet, u, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("User-Agent", "applayer-httpget/1")
+		reqs = append(reqs, req)
+	}
+	if pipeline {
+		for _, r := range reqs {
+			showRequest(verbose, r)
+		}
+		resps, err := c.Pipeline(ctx, reqs)
+		for _, resp := range resps {
+			if perr := show(verbose, resp); perr != nil {
+				return perr
+			}
+		}
+		return err
+	}
+	for _, r := range reqs {
+		showRequest(verbose, r)
+		resp, err := c.Do(r)
+		if err != nil {
+			return err
+		}
+		if err := show(verbose, resp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func showRequest(verbose bool, r *http1.Request) {
+	if !verbose {
+		return
+	}
+	head, err := http1.AppendRequestHead(nil, r)
+	if err == nil {
+		fmt.Fprintf(os.Stderr, "> %s", prefixLines(head, "> "))
+	}
+}
+
+func show(verbose bool, resp *http1.Response) error {
+	defer resp.Body.Close()
+	if verbose {
+		fmt.Fprintf(os.Stderr, "< %s %d %s\n", resp.Version, resp.Status, resp.Reason)
+		for name, value := range resp.Header.All() {
+			fmt.Fprintf(os.Stderr, "< %s: %s\n", name, value)
+		}
+		fmt.Fprintln(os.Stderr, "<")
+	}
+	if _, err := io.Copy(os.Stdout, resp.Body); err != nil {
+		return err
+	}
+	if resp.Status >= 400 {
+		return fmt.Errorf("%s: %s", resp.Request.Target, resp.Status)
+	}
+	return nil
+}
+
+// prefixLines puts p before every line after the first of a CRLF head.
+func prefixLines(head []byte, p string) string {
+	var out []byte
+	for i, c := range head {
+		if c == '\r' {
+			continue
+		}
+		out = append(out, c)
+		if c == '\n' && i+1 < len(head) {
+			out = append(out, p...)
+		}
+	}
+	return string(out)
+}
