@@ -168,11 +168,6 @@ func (c *conn) cmdEnable(ctx context.Context, cmd *Command) error {
 				c.rev2 = true
 				enabled = append(enabled, Atom(CapIMAP4rev2))
 			}
-		case equalFold(s, string(CapUTF8Accept)):
-			if !c.utf8 {
-				c.utf8 = true
-				enabled = append(enabled, Atom(CapUTF8Accept))
-			}
 		}
 	}
 	c.untagged("ENABLED", enabled...)

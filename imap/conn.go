@@ -28,7 +28,6 @@ type conn struct {
 	user   User
 	sel    *selected
 	rev2   bool // ENABLE IMAP4rev2 was accepted
-	utf8   bool // ENABLE UTF8=ACCEPT was accepted
 	buf    []byte
 	okCode string  // response code for the tagged OK of the current command
 	okArgs []Value // its arguments

@@ -159,3 +159,37 @@ func ExampleClient_Idle() {
 	idle.Done()
 	// Output: messages now: 2
 }
+
+// A server over the in-memory backend; a client lists Bob's mailboxes.
+// Shutdown says BYE to connected clients and waits for them.
+func ExampleServer() {
+	be := imap.NewMemBackend()
+	be.AddUser("bob", "hungry")
+	srv := &imap.Server{Backend: be, AllowInsecureAuth: true} // loopback only: no TLS
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	go srv.Serve(l)
+
+	ctx := context.Background()
+	c, err := imap.Dial(ctx, l.Addr().String(), nil)
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	c.Login(ctx, "bob", "hungry")
+	c.Create(ctx, "Work/2026", "")
+	c.Create(ctx, "Sent", imap.AttrSent)
+	list, _ := c.List(ctx, "", "*")
+	for _, m := range list {
+		fmt.Println(m.Name, m.Attrs)
+	}
+	c.Logout(ctx)
+	srv.Shutdown(ctx)
+	// Output:
+	// INBOX [\HasNoChildren]
+	// Sent [\HasNoChildren \Sent]
+	// Work [\HasChildren]
+	// Work/2026 [\HasNoChildren]
+}

@@ -3,10 +3,14 @@ package imap
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/applayer/applayer/sockets"
 )
 
 // testServer returns a server over an in-memory backend with user bob and
@@ -257,3 +261,49 @@ func TestServerBadInput(t *testing.T) {
 }
 
 func newBufReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
+
+// TestServerShutdown: Shutdown says BYE to a connection waiting for its
+// next command and to one in IDLE, and returns once they are gone.
+func TestServerShutdown(t *testing.T) {
+	be := NewMemBackend()
+	be.AddUser("bob", "hungry")
+	srv := &Server{Backend: be, AllowInsecureAuth: true}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	waiting := dialRaw(t, l.Addr().String())
+	idling := dialRaw(t, l.Addr().String())
+	idling.expect("a1 LOGIN bob hungry", `a1 OK .*`)
+	idling.c.Write([]byte("a2 IDLE\r\n"))
+	if got := idling.line(); got != "+ idling" {
+		t.Fatalf("IDLE: %q", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	for _, c := range []*rawConn{waiting, idling} {
+		if got := c.line(); got != "* BYE server shutting down" {
+			t.Errorf("got %q, want the BYE", got)
+		}
+	}
+	if err := <-served; !errors.Is(err, sockets.ErrServerClosed) {
+		t.Errorf("Serve = %v", err)
+	}
+}
+
+func dialRaw(t *testing.T, addr string) *rawConn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	rc := &rawConn{t: t, c: c, br: bufio.NewReader(c)}
+	rc.line()
+	return rc
+}
