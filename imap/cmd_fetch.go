@@ -61,10 +61,7 @@ func (c *conn) cmdFetch(ctx context.Context, cmd *Command) error {
 			seen = append(seen, j)
 			m.Flags = normalizeFlags(append(slices.Clone(m.Flags), FlagSeen))
 		}
-		var msg *mime.Message
-		if needBody {
-			msg = mime.ParseBytes(raw)
-		}
+		msg := &lazyMessage{raw: raw}
 		out := List{}
 		for _, it := range items {
 			v, err := fetchItem(m, raw, msg, it)
@@ -93,7 +90,7 @@ func (c *conn) cmdFetch(ctx context.Context, cmd *Command) error {
 
 // fetchItem computes the value of one fetch item for one message; raw and
 // msg are nil unless an item needs the message's content.
-func fetchItem(m MessageInfo, raw []byte, msg *mime.Message, it FetchItem) (Value, error) {
+func fetchItem(m MessageInfo, raw []byte, msg *lazyMessage, it FetchItem) (Value, error) {
 	switch it.Name {
 	case FetchUID:
 		return Number(m.UID), nil
@@ -104,10 +101,10 @@ func fetchItem(m MessageInfo, raw []byte, msg *mime.Message, it FetchItem) (Valu
 	case FetchRFC822Size:
 		return Number(m.Size), nil
 	case FetchEnvelope:
-		return envelopeOf(msg.Header).Value(), nil
+		return envelopeOf(msg.get().Header).Value(), nil
 	case FetchBody, FetchBodyStructure:
 		if it.Section == nil {
-			return bodyStructure(raw, msg.Part).Value(it.Name == FetchBodyStructure), nil
+			return bodyStructure(raw, msg.get().Part).Value(it.Name == FetchBodyStructure), nil
 		}
 	case FetchRFC822:
 		return String(raw), nil
@@ -122,10 +119,23 @@ func fetchItem(m MessageInfo, raw []byte, msg *mime.Message, it FetchItem) (Valu
 	var err error
 	switch it.Name {
 	case FetchBody:
-		sr, err = sectionReader(msg, it.Section)
+		if sec := it.Section; len(sec.Part) == 0 && (sec.Specifier == "" || sec.Specifier == "HEADER" || sec.Specifier == "TEXT") {
+			// The whole message, its header or its body: no MIME parse.
+			data := raw
+			if sec.Specifier != "" {
+				header, body := splitMessage(raw)
+				data = header
+				if sec.Specifier == "TEXT" {
+					data = body
+				}
+			}
+			sr = io.NewSectionReader(bytesReaderAt(data), 0, int64(len(data)))
+		} else {
+			sr, err = sectionReader(msg.get(), it.Section)
+		}
 	case FetchBinary, FetchBinarySize:
 		var data []byte
-		data, err = binaryData(msg, it.Section.Part)
+		data, err = binaryData(msg.get(), it.Section.Part)
 		if err == nil && it.Name == FetchBinarySize {
 			return Number(len(data)), nil
 		}
@@ -163,4 +173,18 @@ func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
 		return n, io.EOF
 	}
 	return n, nil
+}
+
+// lazyMessage parses a message with the mime package the first time an
+// item needs its tree.
+type lazyMessage struct {
+	raw []byte
+	msg *mime.Message
+}
+
+func (l *lazyMessage) get() *mime.Message {
+	if l.msg == nil {
+		l.msg = mime.ParseBytes(l.raw)
+	}
+	return l.msg
 }
