@@ -81,9 +81,8 @@ func appendSeqNumber(b []byte, n uint32) []byte {
 	return strconv.AppendUint(b, uint64(n), 10)
 }
 
-// Contains reports whether n is in the set, with "*" standing for max. As
-// RFC 9051 section 9 says, "*" is max even when max is 0... in which case
-// nothing matches.
+// Contains reports whether n is in the set, with "*" standing for max, the
+// largest number in use (RFC 9051 section 9). Zero is never in a set.
 func (s SeqSet) Contains(n, max uint32) bool {
 	for _, r := range s {
 		a, b := r.Start, r.Stop
