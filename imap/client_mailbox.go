@@ -3,6 +3,8 @@ package imap
 import (
 	"context"
 	"encoding/base64"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -211,6 +213,10 @@ func (c *Client) Append(ctx context.Context, mailbox string, flags []Flag, date 
 	if !date.IsZero() {
 		args = append(args, String(FormatDateTime(date)))
 	}
+	if limit := c.appendLimit(); limit >= 0 && int64(len(msg)) > limit {
+		// RFC 7889: the server would refuse it; do not send it at all.
+		return nil, &Error{Type: StatusNO, Code: CodeTooBig, Text: "message exceeds the server's APPENDLIMIT"}
+	}
 	// A message always goes as a literal, even when it would fit in quotes.
 	args = append(args, literalString(msg))
 	resp, err := c.Execute(ctx, &Command{Name: CmdAppend, Args: args}, nil)
@@ -224,6 +230,18 @@ func (c *Client) Append(ctx context.Context, mailbox string, flags []Flag, date 
 		d.UIDValidity, d.UID = uint32(v), uint32(u)
 	}
 	return d, nil
+}
+
+// appendLimit returns the APPENDLIMIT=n the server announced, or -1.
+func (c *Client) appendLimit() int64 {
+	for cp := range c.Caps() {
+		if v, ok := strings.CutPrefix(string(cp), string(CapAppendLimit)+"="); ok {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
 }
 
 // literalString returns msg as a value that is always sent as a literal.

@@ -224,3 +224,25 @@ func TestClientErrors(t *testing.T) {
 func asError(err error, target **Error) bool { return errors.As(err, target) }
 
 func parseForTest(s string) *mime.Message { return mime.ParseBytes([]byte(s)) }
+
+func TestClientAppendLimit(t *testing.T) {
+	be := NewMemBackend()
+	be.AddUser("bob", "hungry")
+	srv := &Server{Backend: be, AllowInsecureAuth: true, MaxMessageBytes: 100}
+	c, err := Dial(context.Background(), serveLoopback(t, srv), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	c.Login(ctx, "bob", "hungry")
+	_, err = c.Append(ctx, Inbox, nil, time.Time{}, make([]byte, 101))
+	var ie *Error
+	if !asError(err, &ie) || ie.Code != CodeTooBig {
+		t.Fatalf("Append over APPENDLIMIT = %v", err)
+	}
+	// The connection is still usable.
+	if _, err := c.Append(ctx, Inbox, nil, time.Time{}, []byte("Subject: small\r\n\r\nhi\r\n")); err != nil {
+		t.Fatal(err)
+	}
+}
