@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/applayer/applayer/internal/mailstore"
 )
@@ -57,5 +56,4 @@ func TestStoreBackend(t *testing.T) {
 		t.Fatalf("IDLE push: %q", l)
 	}
 	c2.expectTag("b3", "DONE", `b3 OK IDLE completed`)
-	_ = time.Now
 }

@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -154,5 +153,4 @@ M.logout()
 	if want := "before True\nafter False\nOK ('OK', [b'1'])\n"; string(out) != want {
 		t.Errorf("imaplib STARTTLS output %q, want %q", out, want)
 	}
-	_ = strings.TrimSpace
 }
