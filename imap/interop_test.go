@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -220,8 +221,16 @@ protocol imap {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
+		// SIGTERM lets the master stop its children; SIGKILL if it hangs.
+		cmd.Process.Signal(syscall.SIGTERM)
+		waited := make(chan struct{})
+		go func() { cmd.Wait(); close(waited) }()
+		select {
+		case <-waited:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-waited
+		}
 		if t.Failed() {
 			log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
 			t.Logf("dovecot.log:\n%s", log)
