@@ -33,8 +33,9 @@ type Reader struct {
 	// section 7.5). An error aborts the read.
 	Continue func(size int64) error
 
-	lineLen int   // octets of the current line so far
-	total   int64 // octets of the current command so far
+	lineLen int     // octets of the current line so far
+	total   int64   // octets of the current command so far
+	stack   []Value // elements of the lists being read
 }
 
 // NewReader returns a Reader with default limits that reads from r.
@@ -323,7 +324,13 @@ func (r *Reader) value(depth int) (Value, error) {
 			return nil, ErrTooDeep
 		}
 		r.readByte()
-		list := List{}
+		// The elements collect on a stack shared by all nesting levels,
+		// so each list is allocated once, at its final size.
+		mark := len(r.stack)
+		defer func() {
+			clear(r.stack[mark:]) // do not keep old literals alive
+			r.stack = r.stack[:mark]
+		}()
 		for {
 			c, err := r.peek()
 			if err != nil {
@@ -331,12 +338,14 @@ func (r *Reader) value(depth int) (Value, error) {
 			}
 			if c == ')' {
 				r.readByte()
+				list := make(List, len(r.stack)-mark)
+				copy(list, r.stack[mark:])
 				return list, nil
 			}
-			if len(list) > 0 {
+			if len(r.stack) > mark {
 				// body-type-mpart and address lists put their
 				// elements side by side: "(...)(...)".
-				_, prevList := list[len(list)-1].(List)
+				_, prevList := r.stack[len(r.stack)-1].(List)
 				if !(prevList && c == '(') {
 					if err := r.SP(); err != nil {
 						return nil, err
@@ -347,7 +356,7 @@ func (r *Reader) value(depth int) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			list = append(list, v)
+			r.stack = append(r.stack, v)
 		}
 	case '"':
 		s, err := r.quoted()
@@ -394,6 +403,17 @@ func (r *Reader) quoted() (string, error) {
 		return "", err
 	}
 	var buf []byte
+	// Fastest path: the whole string is buffered and has no escapes.
+	if run := r.plainRun(isQuotedPlain); run < r.r.Buffered() {
+		if b, _ := r.r.Peek(run + 1); b[run] == '"' {
+			if err := r.count(run + 1); err != nil {
+				return "", err
+			}
+			s := string(b[:run])
+			r.r.Discard(run + 1)
+			return s, nil
+		}
+	}
 	for {
 		// Fast path: copy the run of plain octets already buffered.
 		if run := r.plainRun(isQuotedPlain); run > 0 {
