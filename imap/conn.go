@@ -199,20 +199,29 @@ func (c *conn) finish(cmd *Command, err error) {
 }
 
 func (c *conn) writeStatus(tag string, st StatusType, code string, args []Value, text string) {
-	c.buf = AppendResponse(c.buf[:0], &Response{Tag: tag, Status: st, Code: code, CodeArgs: args, Text: text})
-	c.bw.Write(c.buf)
+	c.write(&Response{Tag: tag, Status: st, Code: code, CodeArgs: args, Text: text})
 }
 
 // untagged writes "* name args...".
 func (c *conn) untagged(name string, args ...Value) {
-	c.buf = AppendResponse(c.buf[:0], &Response{Tag: "*", Name: name, Args: args})
-	c.bw.Write(c.buf)
+	c.write(&Response{Tag: "*", Name: name, Args: args})
 }
 
 // untaggedNum writes "* n name args...".
 func (c *conn) untaggedNum(n uint32, name string, args ...Value) {
-	c.buf = AppendResponse(c.buf[:0], &Response{Tag: "*", Num: n, Name: name, Args: args})
+	c.write(&Response{Tag: "*", Num: n, Name: name, Args: args})
+}
+
+// maxKeptBuffer is the largest response buffer a connection keeps between
+// responses; a larger one (a fetched attachment) is dropped after use.
+const maxKeptBuffer = 64 << 10
+
+func (c *conn) write(resp *Response) {
+	c.buf = AppendResponse(c.buf[:0], resp)
 	c.bw.Write(c.buf)
+	if cap(c.buf) > maxKeptBuffer {
+		c.buf = nil
+	}
 }
 
 // errHandled is returned by a command that has written its own tagged
@@ -235,19 +244,19 @@ type handler struct {
 }
 
 func handlerFor(name string) (handler, bool) {
-	any := []ConnState{StateNotAuthenticated, StateAuthenticated, StateSelected}
+	all := []ConnState{StateNotAuthenticated, StateAuthenticated, StateSelected}
 	notAuth := []ConnState{StateNotAuthenticated}
 	auth := []ConnState{StateAuthenticated, StateSelected}
 	sel := []ConnState{StateSelected}
 	switch name {
 	case CmdCapability:
-		return handler{any, (*conn).cmdCapability}, true
+		return handler{all, (*conn).cmdCapability}, true
 	case CmdNoop, CmdCheck:
-		return handler{any, (*conn).cmdNoop}, true
+		return handler{all, (*conn).cmdNoop}, true
 	case CmdLogout:
-		return handler{any, (*conn).cmdLogout}, true
+		return handler{all, (*conn).cmdLogout}, true
 	case CmdID:
-		return handler{any, (*conn).cmdID}, true
+		return handler{all, (*conn).cmdID}, true
 	case CmdStartTLS:
 		return handler{notAuth, (*conn).cmdStartTLS}, true
 	case CmdAuthenticate:
