@@ -229,6 +229,17 @@ func (c *Client) Fetch(ctx context.Context, set SeqSet, uid bool, items ...Fetch
 			perr = err
 			return true
 		}
+		// A flag change of another message, pushed meanwhile, is not
+		// part of the result (when the set says which messages are).
+		if !set.Dynamic() {
+			n := d.Seq
+			if uid {
+				n = d.UID
+			}
+			if n != 0 && !set.Contains(n, 0) {
+				return false
+			}
+		}
 		out = append(out, d)
 		return true
 	})
