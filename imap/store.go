@@ -10,6 +10,17 @@ const (
 	StoreRemove                 // -FLAGS
 )
 
+// String returns the STORE item name of the operation.
+func (op StoreOp) String() string {
+	switch op {
+	case StoreAdd:
+		return "+FLAGS"
+	case StoreRemove:
+		return "-FLAGS"
+	}
+	return "FLAGS"
+}
+
 // StoreAction is the parsed argument of STORE after the sequence set.
 type StoreAction struct {
 	Op     StoreOp
@@ -100,13 +111,7 @@ func FlagsValue(flags []Flag) List {
 
 // Values returns the two STORE arguments after the sequence set.
 func (sa StoreAction) Values() []Value {
-	name := "FLAGS"
-	switch sa.Op {
-	case StoreAdd:
-		name = "+FLAGS"
-	case StoreRemove:
-		name = "-FLAGS"
-	}
+	name := sa.Op.String()
 	if sa.Silent {
 		name += ".SILENT"
 	}
