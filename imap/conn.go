@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/applayer/applayer/sockets"
 )
 
 // conn is the state machine of one server connection. Everything in it is
@@ -111,7 +113,7 @@ func (c *conn) serve(ctx context.Context) {
 		c.r.MaxLiteralSize = c.srv.maxLiteral()
 		cmd, err := ReadCommand(c.r)
 		if err != nil {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || errors.Is(err, sockets.ErrIdleInterrupted) {
 				c.bw.WriteString("* BYE server shutting down\r\n")
 				c.bw.Flush()
 				return
