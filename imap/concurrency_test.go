@@ -67,9 +67,13 @@ func TestConcurrentSessions(t *testing.T) {
 		if err := c.Login(ctx, "bob", "hungry"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.Select(ctx, Inbox, false); err != nil {
+		sd, err := c.Select(ctx, Inbox, false)
+		if err != nil {
 			t.Fatal(err)
 		}
+		m.mu.Lock()
+		m.pending = int(sd.Messages) // SELECT's EXISTS went to Select, not the handler
+		m.mu.Unlock()
 		clients[i] = c
 		resync(t, c, m)
 	}
