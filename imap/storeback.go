@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"io"
 	"time"
@@ -23,10 +24,14 @@ func NewStoreBackend(store *mailstore.Store, passwords map[string]string) Backen
 	return &storeBackend{store: store, passwords: passwords}
 }
 
-// NewStoreServer returns a Server over a mailstore.Store, the one-line
-// wiring of a mail server's IMAP side.
-func NewStoreServer(store *mailstore.Store, passwords map[string]string) *Server {
-	return &Server{Backend: NewStoreBackend(store, passwords)}
+// NewStoreServer returns a Server over a mailstore.Store for the users in
+// passwords, offering STARTTLS when tlsConfig is not nil: the one line a
+// mail server program needs (set Logger and the limits on the result, then
+// Serve). Without tlsConfig there is no TLS to wait for, so it allows
+// logins in the clear (AllowInsecureAuth), as the pop3 package does; with
+// it, logins wait for STARTTLS.
+func NewStoreServer(store *mailstore.Store, passwords map[string]string, tlsConfig *tls.Config) *Server {
+	return &Server{Backend: NewStoreBackend(store, passwords), TLSConfig: tlsConfig, AllowInsecureAuth: tlsConfig == nil}
 }
 
 type storeBackend struct {

@@ -20,8 +20,7 @@ func TestStoreBackend(t *testing.T) {
 	if _, err := store.Deliver(ctx, "bob", Inbox, strings.NewReader(mixedMsg)); err != nil {
 		t.Fatal(err)
 	}
-	srv := NewStoreServer(store, map[string]string{"bob": "hungry"})
-	srv.AllowInsecureAuth = true
+	srv := NewStoreServer(store, map[string]string{"bob": "hungry"}, nil)
 	c := login(t, srv)
 	c.expect(`a1 CREATE Sent`, `a1 OK CREATE completed`)
 	c.expect(`a2 LIST "" *`, `\* LIST \(\\HasNoChildren\) "/" INBOX`, `\* LIST \(\\HasNoChildren \\Sent\) "/" Sent`, `a2 OK LIST completed`)
@@ -40,8 +39,7 @@ func TestStoreBackend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv2 := NewStoreServer(store2, map[string]string{"bob": "hungry"})
-	srv2.AllowInsecureAuth = true
+	srv2 := NewStoreServer(store2, map[string]string{"bob": "hungry"}, nil)
 	c2 := login(t, srv2)
 	c2.expect(`b1 SELECT Sent`, `.*`, `.*`, `\* 3 EXISTS`, `.*`, `.*`, `.*`, `\* OK \[UIDNEXT 4\] .*`, `b1 OK .*`)
 	c2.expect(`b2 UID FETCH 1:* FLAGS`, `\* 1 FETCH \(UID 1 FLAGS \(\$Crepe \\Flagged\)\)`, `\* 2 FETCH \(UID 2 FLAGS \(\$Crepe \\Flagged\)\)`, `\* 3 FETCH \(UID 3 FLAGS \(\\Seen\)\)`, `b2 OK UID FETCH completed`)

@@ -69,8 +69,7 @@ func runIMAP(ctx context.Context, w io.Writer, short bool) error {
 			return err
 		}
 	}
-	srv := imap.NewStoreServer(store, map[string]string{"bob": "hungry"})
-	srv.AllowInsecureAuth = true // loopback only
+	srv := imap.NewStoreServer(store, map[string]string{"bob": "hungry"}, nil)
 	srv.Logger = slog.New(slog.DiscardHandler)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
