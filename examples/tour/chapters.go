@@ -24,6 +24,7 @@ var chapters = []chapter{
 	{"smtp", "SMTP: Alice's mail to Bob, through crepes.fr's queue and hamburger.edu's MX", runSMTP},
 	{"mime", "mail messages: header, body, MIME parts and transfer encodings", runMime},
 	{"pop3", "POP3: download and delete, download and keep", runPOP3},
+	{"imap", "IMAP: folders, search, fetching only the text part, sessions that see each other's changes", runIMAP},
 	{"dns", "DNS: root, TLD and authoritative servers; iterated and recursive queries; caching; dynamic update", runDNS},
 	{"bittorrent", "BitTorrent: a tracker, a seeder and eight leechers trading pieces tit-for-tat", runBittorrent},
 }
