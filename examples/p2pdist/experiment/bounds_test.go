@@ -97,3 +97,28 @@ func TestNs(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+	}{
+		{"1048576", 1 << 20}, {"512KiB", 512 << 10}, {"1MiB", 1 << 20}, {"3k", 3 << 10}, {"2M", 2 << 20}, {"0", 0},
+	}
+	for _, tt := range tests {
+		got, err := ParseSize(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+		if tt.want > 0 {
+			if back, err := ParseSize(FormatSize(tt.want)); err != nil || back != tt.want {
+				t.Errorf("ParseSize(FormatSize(%d)) = %d, %v", tt.want, back, err)
+			}
+		}
+	}
+	for _, bad := range []string{"", "x", "-1", "1.5MiB", "1GiB", "99999999999999MiB"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q): no error", bad)
+		}
+	}
+}
