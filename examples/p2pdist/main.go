@@ -64,6 +64,7 @@ func main() {
 	nStep := flag.Int("n-step", 5, "measure N at the multiples of this between n-min and n-max")
 	pieceLen := flag.Int64("piece", experiment.DefaultPieceLength, "the torrent's piece length in bytes")
 	choke := flag.Duration("choke", experiment.DefaultChokeInterval, "the swarm's choke round (the lesson's 10 s, scaled down)")
+	queue := flag.Int("queue", experiment.DefaultRequestQueueDepth, "block requests a leecher keeps outstanding at each peer")
 	pkgLimits := flag.Bool("package-limits", false, "limit the swarm with bittorrent.Client's own rate limits instead of buckets around its connections")
 	svg := flag.String("svg", "", "write an SVG plot to this file")
 	timeout := flag.Duration("timeout", 2*time.Minute, "time limit of each single measurement")
@@ -94,7 +95,7 @@ func main() {
 	defer stop()
 	if err := run(ctx, experiment.Config{
 		Params:  experiment.Params{F: fileSize, Us: us, U: u, Dmin: dmin},
-		Swarm:   experiment.Swarm{PieceLength: *pieceLen, ChokeInterval: *choke, PackageLimits: *pkgLimits},
+		Swarm:   experiment.Swarm{PieceLength: *pieceLen, ChokeInterval: *choke, RequestQueueDepth: *queue, PackageLimits: *pkgLimits},
 		Ns:      ns,
 		Timeout: *timeout,
 	}, *svg); err != nil {

@@ -12,6 +12,14 @@ import (
 // spending tokens saved up before the clock started.
 const DefaultBurst = 16 << 10
 
+// headStart is how many bytes at the front of each write go out at once,
+// charged to the bucket but not waited for. Protocol messages (a
+// BitTorrent REQUEST or HAVE, an HTTP request) are small and lead their
+// write, so they are not held up behind the data queued before them,
+// which would slow the peer asking for data rather than the one sending
+// it. The rate over any stretch longer than a write is unchanged.
+const headStart = 512
+
 // chunk is the largest slice a limited connection passes to the network
 // in one call, so that connections sharing a Bucket interleave.
 const chunk = 16 << 10
@@ -37,22 +45,36 @@ func NewBucket(bytesPerSecond int64) *Bucket {
 	return &Bucket{rate: float64(bytesPerSecond), burst: DefaultBurst, last: time.Now()}
 }
 
-// WaitN blocks until n bytes may pass or ctx ends. Concurrent callers
-// queue by taking debt: each waits for its own share of the rate.
-func (b *Bucket) WaitN(ctx context.Context, n int) error {
-	if b == nil {
-		return nil
-	}
+// take charges n bytes and returns how long the caller must wait for
+// the balance to be paid back. Concurrent callers queue by taking debt:
+// each waits for its own share of the rate.
+func (b *Bucket) take(n int) time.Duration {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	now := time.Now()
 	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
 	b.last = now
 	b.tokens -= float64(n)
-	var wait time.Duration
-	if b.tokens < 0 {
-		wait = time.Duration(-b.tokens / b.rate * float64(time.Second))
+	if b.tokens >= 0 {
+		return 0
 	}
-	b.mu.Unlock()
+	return time.Duration(-b.tokens / b.rate * float64(time.Second))
+}
+
+// Charge counts n bytes against the bucket without waiting: they add to
+// the debt the next WaitN pays.
+func (b *Bucket) Charge(n int) {
+	if b != nil {
+		b.take(n)
+	}
+}
+
+// WaitN blocks until n bytes may pass or ctx ends.
+func (b *Bucket) WaitN(ctx context.Context, n int) error {
+	if b == nil {
+		return nil
+	}
+	wait := b.take(n)
 	if wait <= 0 {
 		return nil
 	}
@@ -121,9 +143,22 @@ type limitedConn struct {
 	lim Limits
 }
 
-// Write sends p a chunk at a time, each after its tokens.
+// Write sends the head of p at once and the rest a chunk at a time, each
+// after its tokens.
 func (c *limitedConn) Write(p []byte) (int, error) {
 	written := 0
+	if c.lim.Up == nil {
+		return c.Conn.Write(p)
+	}
+	if head := min(len(p), headStart); head > 0 {
+		c.lim.Up.Charge(head)
+		m, err := c.Conn.Write(p[:head])
+		written += m
+		if err != nil {
+			return written, err
+		}
+		p = p[head:]
+	}
 	for len(p) > 0 {
 		n := min(len(p), chunk)
 		if err := c.lim.Up.WaitN(c.ctx, n); err != nil {

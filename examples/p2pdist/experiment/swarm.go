@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"testing/fstest"
 	"time"
 
@@ -24,6 +25,12 @@ type Swarm struct {
 	// ChokeInterval and OptimisticInterval replace the lesson's 10 s
 	// and 30 s; zero is DefaultChokeInterval and three times it.
 	ChokeInterval, OptimisticInterval time.Duration
+	// RequestQueueDepth is how many block requests a leecher keeps
+	// outstanding at each peer; zero is DefaultRequestQueueDepth. The
+	// package's default (64 blocks, a whole megabyte) suits real links, but
+	// here a peer uploads a few hundred KiB per second: a deep queue parks
+	// blocks at a slow peer that a faster one could have sent.
+	RequestQueueDepth int
 	// PackageLimits limits rates with the bittorrent.Client's own
 	// UploadRate and DownloadRate instead of buckets around the
 	// connections. Those buckets start full with a second's worth of
@@ -35,6 +42,9 @@ type Swarm struct {
 const (
 	DefaultPieceLength   = 16 << 10
 	DefaultChokeInterval = 200 * time.Millisecond
+	// DefaultRequestQueueDepth: on loopback the round trip is tiny, so a
+	// few blocks in flight keep a peer busy.
+	DefaultRequestQueueDepth = 4
 	// announceInterval is how often peers ask the tracker for others.
 	announceInterval = time.Second
 )
@@ -44,6 +54,13 @@ func (s Swarm) pieceLength() int64 {
 		return s.PieceLength
 	}
 	return DefaultPieceLength
+}
+
+func (s Swarm) requestQueueDepth() int {
+	if s.RequestQueueDepth > 0 {
+		return s.RequestQueueDepth
+	}
+	return DefaultRequestQueueDepth
 }
 
 func (s Swarm) chokeIntervals() (time.Duration, time.Duration) {
@@ -95,32 +112,53 @@ func RunP2P(ctx context.Context, p Params, s Swarm, data []byte, n int) (time.Du
 	choke, optimistic := s.chokeIntervals()
 	var clients []*bittorrent.Client
 	defer func() {
+		// Close in parallel: each announces "stopped" to the tracker.
+		var wg sync.WaitGroup
 		for _, c := range clients {
-			c.Close()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.Close()
+			}()
 		}
+		wg.Wait()
 	}()
-	// start runs one swarm client that uploads at up and downloads at down.
-	start := func(up, down int64, content []byte) (*bittorrent.Torrent, *memStorage, error) {
+	// newClient runs a swarm client that uploads at up and downloads at
+	// down and serves its listener.
+	newClient := func(up, down int64) (*bittorrent.Client, error) {
 		c := &bittorrent.Client{
 			ChokeInterval:       choke,
 			OptimisticInterval:  optimistic,
 			MinAnnounceInterval: announceInterval / 2,
 			PEXInterval:         announceInterval,
+			RequestQueueDepth:   s.requestQueueDepth(),
 			Logger:              quiet,
+		}
+		clients = append(clients, c)
+		if s.PackageLimits {
+			c.UploadRate, c.DownloadRate = up, down
+			_, err := c.Listen("127.0.0.1:0")
+			return c, err
 		}
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		if s.PackageLimits {
-			c.UploadRate, c.DownloadRate = up, down
-		} else {
-			lim := Limits{Up: NewBucket(up), Down: NewBucket(down)}
-			c.Dial = lim.Dial(ctx)
-			l = lim.Listener(ctx, l)
+		lim := Limits{Up: NewBucket(up), Down: NewBucket(down)}
+		c.Dial = lim.Dial(ctx)
+		go c.Serve(lim.Listener(ctx, l))
+		// Serve records the port torrents announce; wait for it.
+		for c.Port() == 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Millisecond):
+			}
 		}
-		clients = append(clients, c)
-		go c.Serve(l)
+		return c, nil
+	}
+	// start adds the torrent to c with storage holding content.
+	start := func(c *bittorrent.Client, content []byte) (*bittorrent.Torrent, *memStorage, error) {
 		st := newMemStorage(int64(len(data)), content)
 		t, err := c.Add(ctx, bittorrent.TorrentSpec{
 			MetaInfo: mi,
@@ -129,7 +167,11 @@ func RunP2P(ctx context.Context, p Params, s Swarm, data []byte, n int) (time.Du
 		return t, st, err
 	}
 
-	seed, _, err := start(p.Us, 0, data)
+	sc, err := newClient(p.Us, 0)
+	if err != nil {
+		return 0, fmt.Errorf("seeder: %w", err)
+	}
+	seed, _, err := start(sc, data)
 	if err != nil {
 		return 0, fmt.Errorf("seeder: %w", err)
 	}
@@ -143,14 +185,29 @@ func RunP2P(ctx context.Context, p Params, s Swarm, data []byte, n int) (time.Du
 		t  *bittorrent.Torrent
 		st *memStorage
 	}
+	lcs := make([]*bittorrent.Client, n)
+	for i := range lcs {
+		if lcs[i], err = newClient(p.U, p.Dmin); err != nil {
+			return 0, fmt.Errorf("leecher %d: %w", i+1, err)
+		}
+	}
+	// The clock starts as the leechers join the swarm, all at once.
 	leechers := make([]leecher, n)
+	errs := make([]error, n)
 	begin := time.Now()
-	for i := range leechers {
-		t, st, err := start(p.U, p.Dmin, nil)
+	var wg sync.WaitGroup
+	for i, c := range lcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			leechers[i].t, leechers[i].st, errs[i] = start(c, nil)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
 		if err != nil {
 			return 0, fmt.Errorf("leecher %d: %w", i+1, err)
 		}
-		leechers[i] = leecher{t, st}
 	}
 	for i, l := range leechers {
 		select {
@@ -161,7 +218,7 @@ func RunP2P(ctx context.Context, p Params, s Swarm, data []byte, n int) (time.Du
 		}
 	}
 	elapsed := time.Since(begin)
-	var errs []error
+	errs = errs[:0]
 	for i, l := range leechers {
 		if !bytes.Equal(l.st.bytes(), data) {
 			errs = append(errs, fmt.Errorf("leecher %d: its copy differs from the source", i+1))
