@@ -11,10 +11,13 @@ import (
 
 // The plot's geometry in SVG user units.
 const (
-	svgWidth, svgHeight = 820, 520
+	svgWidth, svgHeight = 800, 520
 	plotLeft, plotTop   = 80, 50
-	plotRight           = 600 // the legend sits to the right of the plot
+	plotRight           = 770
 	plotBottom          = 460
+	// The legend sits in the plot's top left corner, where the curves,
+	// which start low and rise to the right, leave room.
+	legendLeft, legendTop = plotLeft + 15, plotTop + 10
 )
 
 // Colours of the two designs.
@@ -123,6 +126,7 @@ func WriteSVG(w io.Writer, p Params, rows []Row) error {
 
 	// Legend.
 	pr(`<g class="legend">` + "\n")
+	pr(`<rect x="%d" y="%d" width="300" height="%d" fill="white" stroke="#999"/>`+"\n", legendLeft, legendTop, 22*4+8)
 	entries := []struct {
 		label, colour string
 		dashed        bool
@@ -133,15 +137,16 @@ func WriteSVG(w io.Writer, p Params, rows []Row) error {
 		{"P2P bound: max{F/us, F/dmin, NF/(us+Σui)}", colourP2P, true},
 	}
 	for i, e := range entries {
-		ly := float64(plotTop + 10 + 22*i)
+		ly := float64(legendTop + 15 + 22*i)
 		dash := ""
 		if e.dashed {
 			dash = ` stroke-dasharray="7 5"`
-		} else {
-			pr(`<circle cx="%d" cy="%.1f" r="4" fill="%s"/>`+"\n", plotRight+30, ly, e.colour)
 		}
-		pr(`<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", plotRight+15, ly, plotRight+45, ly, e.colour, dash)
-		text(plotRight+52, ly+4, `font-size="11"`, e.label)
+		pr(`<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="2"%s/>`+"\n", legendLeft+10, ly, legendLeft+40, ly, e.colour, dash)
+		if !e.dashed {
+			pr(`<circle cx="%d" cy="%.1f" r="4" fill="%s"/>`+"\n", legendLeft+25, ly, e.colour)
+		}
+		text(legendLeft+48, ly+4, `font-size="12"`, e.label)
 	}
 	pr("</g>\n</svg>\n")
 	return bw.Flush()
