@@ -221,9 +221,8 @@ func (sc *serverConn) readLoop(opts *ServeConnOptions) error {
 	}
 	sc.settingsTimer = time.AfterFunc(orDefault(sc.srv.SettingsTimeout, DefaultSettingsTimeout), func() {
 		sc.mu.Lock()
-		acked := sc.settingsAcked
-		sc.mu.Unlock()
-		if !acked {
+		defer sc.mu.Unlock()
+		if !sc.settingsAcked {
 			sc.conn.SetReadDeadline(aLongTimeAgo)
 		}
 	})
@@ -289,7 +288,7 @@ func (sc *serverConn) readError(err error) error {
 			return connError(ErrCodeSettingsTimeout, "SETTINGS not acknowledged")
 		}
 		if idle {
-			return errIdle
+			return errIdle // idle, or woken by a graceful shutdown
 		}
 	}
 	return err
@@ -297,14 +296,17 @@ func (sc *serverConn) readError(err error) error {
 
 var errIdle = errors.New("http2: idle timeout")
 
-// setReadDeadline applies the idle timeout while no stream is open.
+// setReadDeadline applies the idle timeout while no stream is open. It
+// runs under mu, like every other deadline change, so it cannot undo the
+// wake-up of a graceful shutdown.
 func (sc *serverConn) setReadDeadline() {
 	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	idle := len(sc.streams) == 0 && sc.running == 0
-	acked := sc.settingsAcked
-	sc.mu.Unlock()
 	switch {
-	case !acked:
+	case idle && sc.goingAway:
+		sc.conn.SetReadDeadline(aLongTimeAgo)
+	case !sc.settingsAcked:
 		// The settings timer cuts the read short if need be.
 	case idle:
 		sc.conn.SetReadDeadline(time.Now().Add(orDefault(sc.srv.IdleTimeout, DefaultIdleTimeout)))
@@ -361,10 +363,9 @@ func (sc *serverConn) queueGoAwayLocked(code ErrCode, reason string) {
 // closes once the ones in progress finish.
 func (sc *serverConn) startGracefulShutdown() {
 	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	sc.queueGoAwayLocked(ErrCodeNo, "server shutting down")
-	idle := len(sc.streams) == 0 && sc.running == 0
-	sc.mu.Unlock()
-	if idle {
+	if len(sc.streams) == 0 && sc.running == 0 {
 		sc.conn.SetReadDeadline(aLongTimeAgo)
 	}
 }
