@@ -24,4 +24,5 @@ var chapters = []chapter{
 	{"pop3", "POP3: download and delete, download and keep", runPOP3},
 	{"dns", "DNS: root, TLD and authoritative servers; iterated and recursive queries; caching; dynamic update", runDNS},
 	{"bittorrent", "BitTorrent: a tracker, a seeder and eight leechers trading pieces tit-for-tat", runBittorrent},
+	{"p2pdist", "distribution time: one server to N peers, client-server versus P2P, measured against the bounds", runP2pdist},
 }
