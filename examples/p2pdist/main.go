@@ -68,6 +68,7 @@ func main() {
 	pkgLimits := flag.Bool("package-limits", false, "limit the swarm with bittorrent.Client's own rate limits instead of buckets around its connections")
 	svg := flag.String("svg", "", "write an SVG plot to this file")
 	timeout := flag.Duration("timeout", 2*time.Minute, "time limit of each single measurement")
+	runs := flag.Int("runs", 1, "measure each design this many times per N and keep the shortest (steadier on a busy machine)")
 	quick := flag.Bool("quick", false, "a quick run: F = 256KiB, u = 256KiB/s, N = 1, 5, 10 (flags given explicitly still apply)")
 	flag.Parse()
 
@@ -98,6 +99,7 @@ func main() {
 		Swarm:   experiment.Swarm{PieceLength: *pieceLen, ChokeInterval: *choke, RequestQueueDepth: *queue, PackageLimits: *pkgLimits},
 		Ns:      ns,
 		Timeout: *timeout,
+		Runs:    *runs,
 	}, *svg); err != nil {
 		cli.Fatal("p2pdist", err)
 	}

@@ -87,3 +87,23 @@ func TestBucketRate(t *testing.T) {
 		t.Error("NewBucket(0) is not unlimited")
 	}
 }
+
+// TestMeasureKeepsShortest: with several runs the shortest time is kept,
+// and a failing run fails the measurement.
+func TestMeasureKeepsShortest(t *testing.T) {
+	times := []time.Duration{3, 1, 2}
+	i := 0
+	got, err := measure(t.Context(), time.Second, 3, func(context.Context) (time.Duration, error) {
+		d := times[i]
+		i++
+		return d, nil
+	})
+	if err != nil || got != 1 || i != 3 {
+		t.Errorf("measure = %v, %v after %d runs; want 1ns after 3", got, err, i)
+	}
+	if _, err := measure(t.Context(), 0, 2, func(context.Context) (time.Duration, error) {
+		return 0, context.Canceled
+	}); err == nil {
+		t.Error("a failing run did not fail the measurement")
+	}
+}
