@@ -18,6 +18,7 @@ const (
 	// The legend sits in the plot's top left corner, where the curves,
 	// which start low and rise to the right, leave room.
 	legendLeft, legendTop = plotLeft + 15, plotTop + 10
+	legendWidth, legendRow = 300, 22
 )
 
 // Colours of the two designs.
@@ -126,7 +127,7 @@ func WriteSVG(w io.Writer, p Params, rows []Row) error {
 
 	// Legend.
 	pr(`<g class="legend">` + "\n")
-	pr(`<rect x="%d" y="%d" width="300" height="%d" fill="white" stroke="#999"/>`+"\n", legendLeft, legendTop, 22*4+8)
+	pr(`<rect x="%d" y="%d" width="%d" height="%d" fill="white" stroke="#999"/>`+"\n", legendLeft, legendTop, legendWidth, legendRow*4+8)
 	entries := []struct {
 		label, colour string
 		dashed        bool
@@ -137,7 +138,7 @@ func WriteSVG(w io.Writer, p Params, rows []Row) error {
 		{"P2P bound: max{F/us, F/dmin, NF/(us+Σui)}", colourP2P, true},
 	}
 	for i, e := range entries {
-		ly := float64(legendTop + 15 + 22*i)
+		ly := float64(legendTop + 15 + legendRow*i)
 		dash := ""
 		if e.dashed {
 			dash = ` stroke-dasharray="7 5"`
