@@ -17,8 +17,10 @@ const (
 	plotBottom          = 460
 	// The legend sits in the plot's top left corner, where the curves,
 	// which start low and rise to the right, leave room.
-	legendLeft, legendTop = plotLeft + 15, plotTop + 10
+	legendLeft, legendTop  = plotLeft + 15, plotTop + 10
 	legendWidth, legendRow = 300, 22
+	// yLabelX is where the rotated y axis label is centred.
+	yLabelX = 22
 )
 
 // Colours of the two designs.
@@ -93,7 +95,7 @@ func WriteSVG(w io.Writer, p Params, rows []Row) error {
 		text(plotLeft-9, y(v)+4, `text-anchor="end"`, trimFloat(v))
 	}
 	text((plotLeft+plotRight)/2, plotBottom+45, `text-anchor="middle" class="xlabel"`, "N (number of peers)")
-	text(22, (plotTop+plotBottom)/2, fmt.Sprintf(`text-anchor="middle" class="ylabel" transform="rotate(-90 22 %d)"`, (plotTop+plotBottom)/2),
+	text(yLabelX, (plotTop+plotBottom)/2, fmt.Sprintf(`text-anchor="middle" class="ylabel" transform="rotate(-90 %d %d)"`, yLabelX, (plotTop+plotBottom)/2),
 		"minimum distribution time (s)")
 
 	// Bound curves, dashed.
