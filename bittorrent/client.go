@@ -27,10 +27,10 @@ const (
 	DefaultMaxConns = 200
 	// DefaultRequestQueueDepth is how many block requests we keep
 	// outstanding to one peer (request pipelining).
-	DefaultRequestQueueDepth = 64
+	DefaultRequestQueueDepth = 256
 	// DefaultMaxPeerRequests bounds the requests a peer may queue at us; we
 	// advertise it as reqq (BEP 10).
-	DefaultMaxPeerRequests = 256
+	DefaultMaxPeerRequests = 512
 	// MaxRequestLength is the largest block a peer may request (BEP 3
 	// clients use 16 KiB; 128 KiB is the common upper bound).
 	MaxRequestLength = 128 << 10

@@ -290,7 +290,7 @@ func (pc *peerConn) writeLoop() {
 	t := pc.t
 	var buf []byte
 	var reqs []block
-	const maxBlocksPerWrite = 16
+	const maxBlocksPerWrite = 32
 	for {
 		t.mu.Lock()
 		for !pc.closed && !pc.closing && len(pc.out) == 0 && (pc.amChoking || len(pc.peerReqs) == 0) {
