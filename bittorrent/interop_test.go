@@ -66,6 +66,21 @@ func TestInteropAriaSeedsToUs(t *testing.T) {
 	}
 	waitDone(t, tor, 60*time.Second)
 	checkFile(t, filepath.Join(dir, "payload.bin"), data)
+	if testing.Short() {
+		return
+	}
+	// A magnet link: the info dictionary comes from aria2c (ut_metadata);
+	// our first client leaves the swarm so that aria2c is the only source.
+	c.Close()
+	m := mi.Magnet()
+	dir2 := t.TempDir()
+	c2 := fastClient(t, func(c *Client) { c.MinAnnounceInterval = 500 * time.Millisecond })
+	tor2, err := c2.Add(context.Background(), TorrentSpec{Magnet: &m, Dir: dir2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, tor2, 60*time.Second)
+	checkFile(t, filepath.Join(dir2, "payload.bin"), data)
 }
 
 // TestInteropAriaDownloadsFromUs: our client seeds, aria2c downloads it
