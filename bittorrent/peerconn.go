@@ -20,6 +20,14 @@ const (
 	ourExtPEX      = 2
 )
 
+// Bounds on what a peer may make us remember.
+const (
+	// maxEarlyHaves bounds HAVEs kept before a magnet's metadata arrives.
+	maxEarlyHaves = 1 << 16
+	// maxAllowedFast bounds the ALLOWED FAST pieces recorded (BEP 6).
+	maxAllowedFast = 64
+)
+
 // ErrProtocol wraps peer misbehaviour that ends a connection.
 var ErrProtocol = errors.New("bittorrent: peer protocol violation")
 
@@ -452,7 +460,7 @@ func (pc *peerConn) handle(m Message) error {
 		pc.peerInterested = false
 	case Have:
 		if t.info == nil {
-			if len(pc.rawHave) < MaxFiles {
+			if len(pc.rawHave) < maxEarlyHaves {
 				pc.rawHave = append(pc.rawHave, m.Index)
 			}
 			return nil
@@ -516,7 +524,7 @@ func (pc *peerConn) handle(m Message) error {
 			t.pk.unrequest(bl)
 		}
 	case AllowedFast:
-		if pc.fast && len(pc.allowedFast) < 64 {
+		if pc.fast && len(pc.allowedFast) < maxAllowedFast {
 			pc.allowedFast = append(pc.allowedFast, m.Index)
 		}
 	case Port:

@@ -61,3 +61,12 @@ func (mr *MessageReader) ReadMessage() (Message, error) {
 	}
 	return ParseMessage(body)
 }
+
+// ReadHandshake reads one handshake from r.
+func ReadHandshake(r io.Reader) (Handshake, error) {
+	var buf [HandshakeLen]byte
+	if _, err := io.ReadFull(r, buf[:]); err != nil {
+		return Handshake{}, err
+	}
+	return ParseHandshake(buf[:])
+}
