@@ -225,10 +225,12 @@ func (c *Client) serveConn(ctx context.Context, sc *sockets.Conn) {
 	t.runPeer(ctx, sc, addr, h, false)
 }
 
-// Add starts a torrent. The torrent runs until it or the client is closed.
+// Add starts a torrent. With a metainfo it first checks the data already
+// in storage (resume), which ctx may cancel. The torrent runs until it or
+// the client is closed.
 func (c *Client) Add(ctx context.Context, spec TorrentSpec) (*Torrent, error) {
 	c.init()
-	t, err := newTorrent(c, spec)
+	t, err := newTorrent(ctx, c, spec)
 	if err != nil {
 		return nil, err
 	}
