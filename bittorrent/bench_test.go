@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -36,9 +37,38 @@ func benchSize(b *testing.B) int {
 	return 64 << 20
 }
 
+// memStorage keeps a torrent in memory, to measure the protocol without
+// the disk. Before the first write it reads as empty, like a new file, so
+// the resume check has nothing to hash.
+type memStorage struct {
+	b       []byte
+	written atomic.Bool
+}
+
+func (m *memStorage) ReadAt(p []byte, off int64) (int, error) {
+	if !m.written.Load() {
+		return 0, io.EOF
+	}
+	return copy(p, m.b[off:]), nil
+}
+
+func (m *memStorage) WriteAt(p []byte, off int64) (int, error) {
+	m.written.Store(true)
+	return copy(m.b[off:], p), nil
+}
+
+func (m *memStorage) Close() error { return nil }
+
 // BenchmarkTransferSwarm moves the file from one seeder to one leecher over
-// loopback: wire protocol, SHA-1 verification and storage included.
-func BenchmarkTransferSwarm(b *testing.B) {
+// loopback: wire protocol, SHA-1 verification and storage in files
+// included.
+func BenchmarkTransferSwarm(b *testing.B) { benchSwarm(b, false) }
+
+// BenchmarkTransferSwarmMem is BenchmarkTransferSwarm with the leecher
+// storing into memory: protocol and SHA-1 only.
+func BenchmarkTransferSwarmMem(b *testing.B) { benchSwarm(b, true) }
+
+func benchSwarm(b *testing.B, mem bool) {
 	size := benchSize(b)
 	seedDir, mi, _ := testTorrent(b, size, 256<<10)
 	seeder := fastClient(b, func(c *Client) { c.ChokeInterval = time.Second })
@@ -57,7 +87,11 @@ func BenchmarkTransferSwarm(b *testing.B) {
 		}
 		b.StartTimer()
 		c0 := cpuTime()
-		tor, err := c.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: dir, Peers: []netip.AddrPort{addrOf(seeder)}})
+		spec := TorrentSpec{MetaInfo: mi, Dir: dir, Peers: []netip.AddrPort{addrOf(seeder)}}
+		if mem {
+			spec.Storage = func(info *Info) (Storage, error) { return &memStorage{b: make([]byte, info.TotalLength())}, nil }
+		}
+		tor, err := c.Add(context.Background(), spec)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -72,7 +106,13 @@ func BenchmarkTransferSwarm(b *testing.B) {
 
 // BenchmarkTransferTCPCopy is the reference: the same bytes read from the
 // same file, copied over one loopback TCP connection and written to a file.
-func BenchmarkTransferTCPCopy(b *testing.B) {
+func BenchmarkTransferTCPCopy(b *testing.B) { benchTCPCopy(b, false) }
+
+// BenchmarkTransferTCPCopyMem is the reference for
+// BenchmarkTransferSwarmMem: the received bytes are copied into memory.
+func BenchmarkTransferTCPCopyMem(b *testing.B) { benchTCPCopy(b, true) }
+
+func benchTCPCopy(b *testing.B, mem bool) {
 	size := benchSize(b)
 	seedDir, _, _ := testTorrent(b, size, 16<<20)
 	src := filepath.Join(seedDir, "payload.bin")
@@ -101,9 +141,16 @@ func BenchmarkTransferTCPCopy(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		out, _ := os.Create(filepath.Join(b.TempDir(), "copy.bin"))
-		n, err := io.Copy(out, conn)
-		out.Close()
+		var n int64
+		if mem {
+			buf := make([]byte, size)
+			k, e := io.ReadFull(conn, buf)
+			n, err = int64(k), e
+		} else {
+			out, _ := os.Create(filepath.Join(b.TempDir(), "copy.bin"))
+			n, err = io.Copy(out, conn)
+			out.Close()
+		}
 		conn.Close()
 		if err != nil || n != int64(size) {
 			b.Fatalf("copied %d bytes: %v", n, err)

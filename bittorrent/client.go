@@ -26,11 +26,13 @@ const (
 	// DefaultMaxConns bounds incoming connections of the client.
 	DefaultMaxConns = 200
 	// DefaultRequestQueueDepth is how many block requests we keep
-	// outstanding to one peer (request pipelining).
-	DefaultRequestQueueDepth = 256
-	// DefaultMaxPeerRequests bounds the requests a peer may queue at us; we
-	// advertise it as reqq (BEP 10).
-	DefaultMaxPeerRequests = 512
+	// outstanding to one peer (request pipelining): 8 MiB in flight, so a
+	// fast peer is never idle waiting for our next request. It is capped by
+	// the peer's reqq. (libtorrent uses the same bound.)
+	DefaultRequestQueueDepth = 500
+	// DefaultMaxPeerRequests bounds the requests a peer may queue at us
+	// (12 bytes each); we advertise it as reqq (BEP 10).
+	DefaultMaxPeerRequests = 2000
 	// MaxRequestLength is the largest block a peer may request (BEP 3
 	// clients use 16 KiB; 128 KiB is the common upper bound).
 	MaxRequestLength = 128 << 10
