@@ -35,6 +35,7 @@ const (
 var eventNames = [...]string{"", "peer connected", "peer closed", "piece verified", "piece failed",
 	"peer banned", "choke round", "metadata", "complete", "announce", "dht node"}
 
+// String returns the event's name.
 func (t EventType) String() string {
 	if int(t) < len(eventNames) {
 		return eventNames[t]
