@@ -306,8 +306,27 @@ func (c *Client) APOP(ctx context.Context, user, secret string) error {
 // credentials as the initial response.
 func (c *Client) AuthPlain(ctx context.Context, user, password string) error {
 	resp := base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + password))
-	_, err := c.cmd(ctx, Command{Verb: AUTH, Args: []string{"PLAIN", resp}})
-	return err
+	stop, err := c.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.end(stop)
+	st, err := c.roundTrip(Command{Verb: AUTH, Args: []string{"PLAIN", resp}})
+	if err != nil || st.Kind == StatusOK {
+		return err
+	}
+	// A challenge after an initial response makes no sense for PLAIN:
+	// cancel the exchange (RFC 5034 section 4) and report it.
+	if _, err := c.w.W.WriteString("*\r\n"); err != nil {
+		return c.broken(err)
+	}
+	if err := c.w.Flush(); err != nil {
+		return c.broken(err)
+	}
+	if _, err := c.readStatus(); err != nil {
+		return err
+	}
+	return errors.New("pop3: server sent a SASL challenge after the PLAIN initial response")
 }
 
 // Stat returns the number of messages and the size of the maildrop.

@@ -316,3 +316,63 @@ func TestImplicitTLS(t *testing.T) {
 	}
 	c.Quit(ctx)
 }
+
+// TestClientAgainstScriptedServer checks the client's handling of replies
+// our server never sends.
+func TestClientAgainstScriptedServer(t *testing.T) {
+	tests := []struct {
+		name   string
+		server string // replies, in order
+		run    func(ctx context.Context, c *Client) error
+		ok     bool
+	}{
+		{"challenge after initial response", "+ \r\n-ERR cancelled\r\n",
+			func(ctx context.Context, c *Client) error { return c.AuthPlain(ctx, "a", "b") }, false},
+		{"garbage status", "HELLO\r\n",
+			func(ctx context.Context, c *Client) error { return c.Noop(ctx) }, false},
+		{"stat of empty maildrop", "+OK 0 0\r\n",
+			func(ctx context.Context, c *Client) error {
+				n, size, err := c.Stat(ctx)
+				if n != 0 || size != 0 {
+					return errors.New("wrong counts")
+				}
+				return err
+			}, true},
+		{"listing with trailing text", "+OK\r\n1 120 extra\r\n.\r\n",
+			func(ctx context.Context, c *Client) error {
+				l, err := c.List(ctx)
+				if len(l) != 1 || l[0].Size != 120 {
+					return errors.New("wrong listing")
+				}
+				return err
+			}, true},
+		{"bad listing line", "+OK\r\nx y\r\n.\r\n",
+			func(ctx context.Context, c *Client) error { _, err := c.List(ctx); return err }, false},
+		{"too long status", "+OK " + strings.Repeat("x", DefaultMaxLineLength) + "\r\n",
+			func(ctx context.Context, c *Client) error { return c.Noop(ctx) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs, ss := net.Pipe()
+			defer cs.Close()
+			go func() {
+				defer ss.Close()
+				io.WriteString(ss, "+OK ready\r\n")
+				buf := make([]byte, 4096)
+				ss.Read(buf) // the command
+				io.WriteString(ss, tt.server)
+				io.Copy(io.Discard, ss)
+			}()
+			c, err := NewClient(cs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			err = tt.run(ctx, c)
+			if (err == nil) != tt.ok {
+				t.Errorf("err = %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}

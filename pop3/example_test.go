@@ -6,7 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"strings"
 
+	"github.com/applayer/applayer/internal/mailstore"
 	"github.com/applayer/applayer/pop3"
 )
 
@@ -113,4 +116,37 @@ func ExampleParseStatus() {
 	// Output:
 	// -ERR IN-USE maildrop already locked by another session
 	// pop3: -ERR [IN-USE] maildrop already locked by another session
+}
+
+// A POP3 server over the durable mail store that SMTP delivers into: the
+// one line a mail server needs is NewStoreServer.
+func ExampleNewStoreServer() {
+	dir, _ := os.MkdirTemp("", "pop3-example")
+	defer os.RemoveAll(dir)
+	store, _ := mailstore.Open(dir)
+	ctx := context.Background()
+	store.Deliver(ctx, "bob", mailstore.Inbox, strings.NewReader("Subject: hi\r\n\r\nDo you like ketchup?\r\n"))
+
+	srv := pop3.NewStoreServer(store, map[string]string{"bob": "hungry"}, nil)
+	srv.Logger = slog.New(slog.DiscardHandler)
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	go srv.Serve(l)
+	defer srv.Shutdown(ctx)
+
+	c, err := pop3.Dial(ctx, l.Addr().String())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c.Login(ctx, "bob", "hungry")
+	r, _ := c.Top(ctx, 1, 0)
+	head, _ := io.ReadAll(r)
+	fmt.Printf("%q\n", head)
+	c.Dele(ctx, 1)
+	c.Quit(ctx)
+	st, _ := store.Status(ctx, "bob", mailstore.Inbox)
+	fmt.Println("messages left:", st.Messages)
+	// Output:
+	// "Subject: hi\r\n\r\n"
+	// messages left: 0
 }

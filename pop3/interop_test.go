@@ -353,3 +353,58 @@ print(p.quit().decode())
 		t.Errorf("store holds %d messages after poplib's QUIT", st.Messages)
 	}
 }
+
+// TestInteropMpop runs mpop, a real POP3 mail retriever, against our server
+// with STLS and AUTH PLAIN, delivering into a Maildir, first keeping the
+// messages and then deleting them.
+func TestInteropMpop(t *testing.T) {
+	mpop := requirePeer(t, "mpop")
+	cfg, _, certPEM, _ := testTLSConfig(t)
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	os.WriteFile(ca, certPEM, 0o600)
+	maildir := filepath.Join(dir, "Maildir")
+	for _, d := range []string{"tmp", "new", "cur"} {
+		os.MkdirAll(filepath.Join(maildir, d), 0o700)
+	}
+	b := lessonBackend()
+	addr := startServer(t, &Server{Backend: b, TLSConfig: cfg})
+	host, port, _ := net.SplitHostPort(addr)
+	rc := filepath.Join(dir, "mpoprc")
+	conf := fmt.Sprintf(`account default
+host %s
+port %s
+user bob
+password hungry
+auth plain
+tls on
+tls_starttls on
+tls_trust_file %s
+tls_host_override localhost
+delivery maildir %s
+uidls_file %s
+keep %%s
+`, host, port, ca, maildir, filepath.Join(dir, "uidls"))
+	run := func(keep string) string {
+		os.WriteFile(rc, []byte(fmt.Sprintf(conf, keep)), 0o600)
+		out, err := exec.Command(mpop, "-C", rc, "-a", "-q").CombinedOutput()
+		if err != nil {
+			t.Fatalf("mpop: %v\n%s", err, out)
+		}
+		ents, _ := os.ReadDir(filepath.Join(maildir, "new"))
+		return fmt.Sprint(len(ents))
+	}
+	if got := run("on"); got != "2" {
+		t.Errorf("mpop (keep on) delivered %s messages, want 2", got)
+	}
+	if n := len(b.Messages("bob")); n != 2 {
+		t.Errorf("keep mode left %d on the server, want 2", n)
+	}
+	// With keep off, mpop deletes; it skips what its UIDL file says it has.
+	if got := run("off"); got != "2" {
+		t.Errorf("second mpop run left %s messages in the Maildir, want 2 (nothing fetched twice)", got)
+	}
+	if n := len(b.Messages("bob")); n != 0 {
+		t.Errorf("after mpop with keep off, %d messages on the server, want 0", n)
+	}
+}

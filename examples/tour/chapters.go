@@ -19,6 +19,8 @@ var chapters = []chapter{
 	{"echo", "sockets: the uppercase server over UDP and over TCP", runEcho},
 	{"http1", "HTTP/1.1: non-persistent, persistent and pipelined connections", runHTTP1},
 	{"cache", "HTTP/1.1: a web cache and the conditional GET", runCache},
+	{"http2", "HTTP/2: frames interleaved against head-of-line blocking; server push", runHTTP2},
+	{"ftp", "FTP: a control connection, a data connection per transfer, PORT and PASV", runFTP},
 	{"pop3", "POP3: download and delete, download and keep", runPOP3},
 	{"dns", "DNS: root, TLD and authoritative servers; iterated and recursive queries; caching; dynamic update", runDNS},
 	{"bittorrent", "BitTorrent: a tracker, a seeder and eight leechers trading pieces tit-for-tat", runBittorrent},

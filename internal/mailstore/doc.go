@@ -39,7 +39,9 @@
 // same; a deleted and re-created folder gets a new UIDVALIDITY. Message
 // sequence numbers are IMAP's business and do not appear here. Flags are the
 // system flags (\Seen \Answered \Flagged \Deleted \Draft) and keywords;
-// \Recent is a session property and is not stored.
+// \Recent is a session property and is not a stored flag; [Store.TakeRecent]
+// gives IMAP4rev1 servers its "first session to see it" semantics. A folder
+// may carry an RFC 6154 special-use attribute ([Store.SetSpecialUse]).
 //
 // # Change notification
 //

@@ -36,6 +36,8 @@ type indexFile struct {
 	Version     int           `json:"version"`
 	UIDValidity uint32        `json:"uidvalidity"`
 	UIDNext     uint32        `json:"uidnext"`
+	RecentFrom  uint32        `json:"recent_from,omitempty"`
+	SpecialUse  string        `json:"special_use,omitempty"`
 	Messages    []indexRecord `json:"messages"`
 }
 
@@ -62,6 +64,8 @@ type folder struct {
 	mu          sync.Mutex
 	uidValidity uint32
 	uidNext     uint32
+	recentFrom  uint32   // first UID not yet announced as \Recent (see TakeRecent)
+	specialUse  string   // RFC 6154 attribute, "" for none
 	msgs        []record // sorted by UID
 	watchers    map[*Watcher]struct{}
 	gone        bool // deleted or renamed away; operations fail with ErrNoFolder
@@ -91,6 +95,7 @@ func (f *folder) find(uid uint32) int {
 // writeIndex persists the folder's metadata atomically. f.mu is held.
 func (f *folder) writeIndex() error {
 	idx := indexFile{Version: indexVersion, UIDValidity: f.uidValidity, UIDNext: f.uidNext,
+		RecentFrom: f.recentFrom, SpecialUse: f.specialUse,
 		Messages: make([]indexRecord, len(f.msgs))}
 	for i, r := range f.msgs {
 		idx.Messages[i] = indexRecord{UID: r.UID, Dir: r.dir, Flags: r.Flags, Date: r.InternalDate, Size: r.Size}
@@ -171,6 +176,10 @@ func loadFolder(name, path string, sync bool, newValidity func() (uint32, error)
 		changed = true
 	}
 	f.uidValidity, f.uidNext = idx.UIDValidity, idx.UIDNext
+	f.recentFrom, f.specialUse = idx.RecentFrom, idx.SpecialUse
+	if f.specialUse != "" && !slices.Contains(specialUses, f.specialUse) {
+		f.specialUse, changed = "", true
+	}
 
 	// What is really on disk.
 	onDisk := map[uint32]string{}
@@ -279,7 +288,7 @@ func (f *folder) renumber(newValidity func() (uint32, error)) error {
 			return err
 		}
 	}
-	f.uidValidity, f.uidNext = v, uint32(len(f.msgs)+1)
+	f.uidValidity, f.uidNext, f.recentFrom = v, uint32(len(f.msgs)+1), 0
 	return nil
 }
 

@@ -47,10 +47,12 @@ type Snapshot struct {
 type FolderStatus struct {
 	UIDValidity uint32
 	UIDNext     uint32
-	Messages    int   // number of messages
-	Unseen      int   // messages without \Seen
-	Deleted     int   // messages with \Deleted
-	Size        int64 // total octets
+	Messages    int    // number of messages
+	Unseen      int    // messages without \Seen
+	Deleted     int    // messages with \Deleted
+	Size        int64  // total octets
+	Recent      int    // messages not yet taken as \Recent (see TakeRecent)
+	SpecialUse  string // RFC 6154 attribute (see SetSpecialUse), "" for none
 }
 
 // CopyResult says which messages a Copy or Move created: Src[i] was copied to
@@ -186,8 +188,11 @@ func (s *Store) Status(ctx context.Context, userName, folderName string) (Folder
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	st := FolderStatus{UIDValidity: f.uidValidity, UIDNext: f.uidNext, Messages: len(f.msgs)}
+	st := FolderStatus{UIDValidity: f.uidValidity, UIDNext: f.uidNext, Messages: len(f.msgs), SpecialUse: f.specialUse}
 	for _, r := range f.msgs {
+		if r.UID >= f.recentFrom {
+			st.Recent++
+		}
 		if !hasFlag(r.Flags, FlagSeen) {
 			st.Unseen++
 		}

@@ -129,8 +129,9 @@ func (m *storeMachine) copyOrMove(t *rapid.T, move bool) {
 		t.Fatalf("Copy/Move: %v", err)
 	}
 	var wantSrc, wantDst []uint32
+	before := maps.Clone(sf.msgs) // a copy into the same folder must not see its own new messages
 	for _, u := range uids {
-		msg := sf.msgs[u]
+		msg := before[u]
 		if msg == nil {
 			continue
 		}

@@ -364,7 +364,7 @@ func (s *Store) Rename(ctx context.Context, userName, oldName, newName string) e
 		err := os.Rename(f.path, path)
 		if err == nil {
 			nf := &folder{name: to, path: path, sync: f.sync, uidValidity: f.uidValidity, uidNext: f.uidNext,
-				msgs: f.msgs, watchers: map[*Watcher]struct{}{}}
+				recentFrom: f.recentFrom, specialUse: f.specialUse, msgs: f.msgs, watchers: map[*Watcher]struct{}{}}
 			u.folders[to] = nf
 			delete(u.folders, from)
 			f.retire()

@@ -164,7 +164,8 @@ type dotReader struct {
 	r       *Reader
 	max     int64
 	n       int64  // content bytes returned so far
-	pending []byte // rest of the current line to hand out
+	pending []byte // the current line with its CRLF, reused for every line
+	off     int    // how much of pending was handed out
 	err     error  // sticky
 }
 
@@ -172,7 +173,7 @@ func (d *dotReader) Read(p []byte) (int, error) {
 	if d.err != nil {
 		return 0, d.err
 	}
-	if len(d.pending) == 0 {
+	if d.off == len(d.pending) {
 		line, err := d.r.ReadLine()
 		if err != nil {
 			d.err = err
@@ -193,9 +194,10 @@ func (d *dotReader) Read(p []byte) (int, error) {
 			return 0, d.err
 		}
 		d.pending = append(append(d.pending[:0], line...), '\r', '\n')
+		d.off = 0
 	}
-	n := copy(p, d.pending)
-	d.pending = d.pending[n:]
+	n := copy(p, d.pending[d.off:])
+	d.off += n
 	d.n += int64(n)
 	return n, nil
 }

@@ -255,3 +255,26 @@ func TestReplyRoundTripProperty(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkDotReader reads a 1000-line block: steady state must not
+// allocate per line.
+func BenchmarkDotReader(b *testing.B) {
+	var block bytes.Buffer
+	for range 1000 {
+		block.WriteString("a line of a message body, about sixty characters long....\r\n")
+	}
+	block.WriteString(".\r\n")
+	wire := block.Bytes()
+	buf := make([]byte, 4096)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(wire)))
+	for b.Loop() {
+		r := NewReader(bytes.NewReader(wire), 0)
+		dr := r.DotReader(0)
+		for {
+			if _, err := dr.Read(buf); err != nil {
+				break
+			}
+		}
+	}
+}
