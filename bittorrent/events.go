@@ -52,8 +52,8 @@ type PeerInfo struct {
 }
 
 // An Event is one thing that happened in a torrent. Events are delivered
-// synchronously to [Client.OnEvent] while the torrent is locked: the
-// callback must return quickly and must not call methods of the Torrent.
+// in order to [Client.OnEvent] from one goroutine of the client, a little
+// after they happen.
 type Event struct {
 	Type     EventType
 	InfoHash InfoHash

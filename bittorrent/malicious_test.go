@@ -53,14 +53,11 @@ func (p *rawPeer) drain() ([]MessageType, error) {
 
 func TestMaliciousOversizedMessage(t *testing.T) {
 	dir, mi, _ := testTorrent(t, 100<<10, 16<<10)
-	var mu sync.Mutex
-	var banned []error
+	banned := make(chan error, 10)
 	seeder := fastClient(t, func(c *Client) {
 		c.OnEvent = func(e Event) {
 			if e.Type == EventPeerBanned {
-				mu.Lock()
-				banned = append(banned, e.Err)
-				mu.Unlock()
+				banned <- e.Err
 			}
 		}
 	})
@@ -72,10 +69,13 @@ func TestMaliciousOversizedMessage(t *testing.T) {
 	if _, err := p.drain(); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("connection not closed after an oversized message: %v", err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(banned) != 1 || !errors.Is(banned[0], ErrMessageTooLarge) {
-		t.Errorf("banned = %v, want one ErrMessageTooLarge", banned)
+	select {
+	case err := <-banned:
+		if !errors.Is(err, ErrMessageTooLarge) {
+			t.Errorf("banned for %v, want ErrMessageTooLarge", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no ban event")
 	}
 }
 
