@@ -346,7 +346,11 @@ func (pc *peerConn) writeLoop() {
 		clear(pc.out)
 		pc.out = pc.out[:0]
 		reqs = reqs[:0]
-		n := min(len(pc.peerReqs), maxBlocksPerWrite)
+		batch := maxBlocksPerWrite
+		if pc.upLimit != nil || t.c.upLimit != nil {
+			batch = 1 // rate limited: account each block as it goes
+		}
+		n := min(len(pc.peerReqs), batch)
 		reqs = append(reqs, pc.peerReqs[:n]...)
 		pc.peerReqs = pc.peerReqs[n:]
 		st, pieceLen := t.storage, int64(0)
