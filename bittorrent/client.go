@@ -26,11 +26,13 @@ const (
 	// DefaultMaxConns bounds incoming connections of the client.
 	DefaultMaxConns = 200
 	// DefaultRequestQueueDepth is how many block requests we keep
-	// outstanding to one peer (request pipelining).
-	DefaultRequestQueueDepth = 64
-	// DefaultMaxPeerRequests bounds the requests a peer may queue at us; we
-	// advertise it as reqq (BEP 10).
-	DefaultMaxPeerRequests = 256
+	// outstanding to one peer (request pipelining): 8 MiB in flight, so a
+	// fast peer is never idle waiting for our next request. It is capped by
+	// the peer's reqq. (libtorrent uses the same bound.)
+	DefaultRequestQueueDepth = 500
+	// DefaultMaxPeerRequests bounds the requests a peer may queue at us
+	// (12 bytes each); we advertise it as reqq (BEP 10).
+	DefaultMaxPeerRequests = 2000
 	// MaxRequestLength is the largest block a peer may request (BEP 3
 	// clients use 16 KiB; 128 KiB is the common upper bound).
 	MaxRequestLength = 128 << 10
@@ -101,14 +103,22 @@ type Client struct {
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Logger receives diagnostics; nil is slog.Default().
 	Logger *slog.Logger
-	// OnEvent, if set, receives every [Event]. It is called synchronously
-	// from the client's goroutines and must return quickly.
+	// OnEvent, if set, receives every [Event], in order, from one goroutine
+	// of the client. It may call methods of the Client and its Torrents;
+	// while it runs, later events wait in a queue.
 	OnEvent func(Event)
 
 	initOnce sync.Once
 	upLimit  *RateLimiter
 	dnLimit  *RateLimiter
 	srv      *sockets.Server
+
+	// evmu guards the event queue delivered by deliverEvents.
+	evmu     sync.Mutex
+	evcond   *sync.Cond
+	evq      []Event
+	evclosed bool
+	evdone   chan struct{}
 
 	mu       sync.Mutex
 	torrents map[InfoHash]*Torrent
@@ -127,6 +137,13 @@ func (c *Client) init() {
 		c.upLimit = NewRateLimiter(c.UploadRate)
 		c.dnLimit = NewRateLimiter(c.DownloadRate)
 		c.torrents = map[InfoHash]*Torrent{}
+		c.evcond = sync.NewCond(&c.evmu)
+		c.evdone = make(chan struct{})
+		if c.OnEvent != nil {
+			go c.deliverEvents()
+		} else {
+			close(c.evdone)
+		}
 		maxConns := c.MaxConns
 		if maxConns == 0 {
 			maxConns = DefaultMaxConns
@@ -158,9 +175,38 @@ func (c *Client) logger() *slog.Logger {
 	return slog.Default()
 }
 
+// emit queues an event for OnEvent; it never blocks, so torrents can emit
+// while locked.
 func (c *Client) emit(e Event) {
-	if c.OnEvent != nil {
-		c.OnEvent(e)
+	if c.OnEvent == nil {
+		return
+	}
+	c.evmu.Lock()
+	if !c.evclosed {
+		c.evq = append(c.evq, e)
+		c.evcond.Signal()
+	}
+	c.evmu.Unlock()
+}
+
+// deliverEvents calls OnEvent for each queued event until Close.
+func (c *Client) deliverEvents() {
+	defer close(c.evdone)
+	for {
+		c.evmu.Lock()
+		for len(c.evq) == 0 && !c.evclosed {
+			c.evcond.Wait()
+		}
+		batch := c.evq
+		c.evq = nil
+		closed := c.evclosed
+		c.evmu.Unlock()
+		for _, e := range batch {
+			c.OnEvent(e)
+		}
+		if closed && len(batch) == 0 {
+			return
+		}
 	}
 }
 
@@ -225,10 +271,12 @@ func (c *Client) serveConn(ctx context.Context, sc *sockets.Conn) {
 	t.runPeer(ctx, sc, addr, h, false)
 }
 
-// Add starts a torrent. The torrent runs until it or the client is closed.
+// Add starts a torrent. With a metainfo it first checks the data already
+// in storage (resume), which ctx may cancel. The torrent runs until it or
+// the client is closed.
 func (c *Client) Add(ctx context.Context, spec TorrentSpec) (*Torrent, error) {
 	c.init()
-	t, err := newTorrent(c, spec)
+	t, err := newTorrent(ctx, c, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +303,8 @@ func (c *Client) remove(t *Torrent) {
 	c.mu.Unlock()
 }
 
-// Close stops every torrent (announcing stopped briefly) and the listener.
+// Close stops every torrent (announcing stopped briefly) and the listener,
+// and returns after the last event has been delivered.
 func (c *Client) Close() error {
 	c.init()
 	c.mu.Lock()
@@ -272,5 +321,11 @@ func (c *Client) Close() error {
 	if errors.Is(err, sockets.ErrServerClosed) {
 		err = nil
 	}
+	// Deliver what is queued, then stop the event goroutine.
+	c.evmu.Lock()
+	c.evclosed = true
+	c.evcond.Broadcast()
+	c.evmu.Unlock()
+	<-c.evdone
 	return err
 }

@@ -35,6 +35,7 @@ const (
 var eventNames = [...]string{"", "peer connected", "peer closed", "piece verified", "piece failed",
 	"peer banned", "choke round", "metadata", "complete", "announce", "dht node"}
 
+// String returns the event's name.
 func (t EventType) String() string {
 	if int(t) < len(eventNames) {
 		return eventNames[t]
@@ -51,8 +52,8 @@ type PeerInfo struct {
 }
 
 // An Event is one thing that happened in a torrent. Events are delivered
-// synchronously to [Client.OnEvent] while the torrent is locked: the
-// callback must return quickly and must not call methods of the Torrent.
+// in order to [Client.OnEvent] from one goroutine of the client, a little
+// after they happen.
 type Event struct {
 	Type     EventType
 	InfoHash InfoHash

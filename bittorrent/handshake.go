@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 )
 
 // ProtocolName is the string every handshake starts with, after its length
@@ -70,13 +69,4 @@ func ParseHandshake(b []byte) (Handshake, error) {
 	copy(h.InfoHash[:], b[28:48])
 	copy(h.PeerID[:], b[48:68])
 	return h, nil
-}
-
-// ReadHandshake reads one handshake from r.
-func ReadHandshake(r io.Reader) (Handshake, error) {
-	var buf [HandshakeLen]byte
-	if _, err := io.ReadFull(r, buf[:]); err != nil {
-		return Handshake{}, err
-	}
-	return ParseHandshake(buf[:])
 }

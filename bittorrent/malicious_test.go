@@ -3,7 +3,6 @@ package bittorrent
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -54,14 +53,11 @@ func (p *rawPeer) drain() ([]MessageType, error) {
 
 func TestMaliciousOversizedMessage(t *testing.T) {
 	dir, mi, _ := testTorrent(t, 100<<10, 16<<10)
-	var mu sync.Mutex
-	var banned []error
+	banned := make(chan error, 10)
 	seeder := fastClient(t, func(c *Client) {
 		c.OnEvent = func(e Event) {
 			if e.Type == EventPeerBanned {
-				mu.Lock()
-				banned = append(banned, e.Err)
-				mu.Unlock()
+				banned <- e.Err
 			}
 		}
 	})
@@ -73,10 +69,13 @@ func TestMaliciousOversizedMessage(t *testing.T) {
 	if _, err := p.drain(); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("connection not closed after an oversized message: %v", err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(banned) != 1 || !errors.Is(banned[0], ErrMessageTooLarge) {
-		t.Errorf("banned = %v, want one ErrMessageTooLarge", banned)
+	select {
+	case err := <-banned:
+		if !errors.Is(err, ErrMessageTooLarge) {
+			t.Errorf("banned for %v, want ErrMessageTooLarge", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no ban event")
 	}
 }
 
@@ -154,6 +153,7 @@ func TestMaliciousCorruptPiece(t *testing.T) {
 	var mu sync.Mutex
 	var bannedAddrs []netip.AddrPort
 	failed := 0
+	banned := make(chan struct{}, 1)
 	dir := t.TempDir()
 	leecher := fastClient(t, func(c *Client) {
 		c.OnEvent = func(e Event) {
@@ -162,22 +162,37 @@ func TestMaliciousCorruptPiece(t *testing.T) {
 			switch e.Type {
 			case EventPeerBanned:
 				bannedAddrs = append(bannedAddrs, e.Peer.Addr)
+				select {
+				case banned <- struct{}{}:
+				default:
+				}
 			case EventPieceFailed:
 				failed++
 			}
 		}
 	})
-	tor, err := leecher.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: dir, Peers: []netip.AddrPort{bad, addrOf(seeder)}})
+	// First the corrupt peer alone: its pieces fail and it is banned.
+	tor, err := leecher.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: dir, Peers: []netip.AddrPort{bad}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	select {
+	case <-banned:
+	case <-time.After(20 * time.Second):
+		t.Fatal("corrupt peer not banned")
+	}
+	served.Wait() // the bad peer's connection was closed
+	if s := tor.Stats(); s.PiecesDone != 0 {
+		t.Errorf("%d pieces verified from a peer that sends only garbage", s.PiecesDone)
+	}
+	// Then the honest seeder: the download completes with the right data,
+	// and the banned peer is not dialled again.
+	tor.AddPeers(addrOf(seeder), bad)
 	waitDone(t, tor, 30*time.Second)
 	checkFile(t, filepath.Join(dir, "payload.bin"), data)
-	served.Wait() // the bad peer's connection was closed
 	mu.Lock()
 	defer mu.Unlock()
 	if failed == 0 || len(bannedAddrs) != 1 || bannedAddrs[0] != bad {
-		t.Errorf("failed pieces %d, banned %v; want the corrupt peer %v banned", failed, bannedAddrs, bad)
+		t.Errorf("failed pieces %d, banned %v; want the corrupt peer %v banned once", failed, bannedAddrs, bad)
 	}
-	_ = io.EOF
 }

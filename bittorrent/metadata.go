@@ -134,7 +134,7 @@ func (t *Torrent) gotMetadata(from *peerConn) {
 	}
 	info, err := ParseInfo(f.buf)
 	if err == nil {
-		err = t.setInfo(info, f.buf)
+		err = t.setInfo(t.ctx, info, f.buf)
 	}
 	if err != nil {
 		t.c.logger().Error("bittorrent: metadata", "infohash", t.infoHash, "err", err)

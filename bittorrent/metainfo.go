@@ -43,9 +43,11 @@ type MetaInfo struct {
 	// does not download from web seeds.
 	URLList URLList `bencode:"url-list,omitempty"`
 	// CreationDate is seconds since the Unix epoch.
-	CreationDate int64  `bencode:"creation date,omitempty"`
-	Comment      string `bencode:"comment,omitempty"`
-	CreatedBy    string `bencode:"created by,omitempty"`
+	CreationDate int64 `bencode:"creation date,omitempty"`
+	// Comment is free text from the author.
+	Comment string `bencode:"comment,omitempty"`
+	// CreatedBy names the program that made the file.
+	CreatedBy string `bencode:"created by,omitempty"`
 	// InfoBytes is the raw info dictionary.
 	InfoBytes bencode.RawMessage `bencode:"info"`
 	// Info is InfoBytes decoded; it is not written by Marshal.

@@ -42,6 +42,7 @@ var messageNames = map[MessageType]string{
 	Reject: "reject request", AllowedFast: "allowed fast", Extended: "extended",
 }
 
+// String returns the message type's name.
 func (t MessageType) String() string {
 	if s, ok := messageNames[t]; ok {
 		return s
@@ -177,6 +178,7 @@ func AppendMessage(b []byte, m Message) []byte {
 	return b
 }
 
+// String describes the message for logs: type and fields.
 func (m Message) String() string {
 	if m.KeepAlive {
 		return "keep-alive"

@@ -20,6 +20,14 @@ const (
 	ourExtPEX      = 2
 )
 
+// Bounds on what a peer may make us remember.
+const (
+	// maxEarlyHaves bounds HAVEs kept before a magnet's metadata arrives.
+	maxEarlyHaves = 1 << 16
+	// maxAllowedFast bounds the ALLOWED FAST pieces recorded (BEP 6).
+	maxAllowedFast = 64
+)
+
 // ErrProtocol wraps peer misbehaviour that ends a connection.
 var ErrProtocol = errors.New("bittorrent: peer protocol violation")
 
@@ -57,7 +65,8 @@ type peerConn struct {
 	extIDs         map[string]int
 	listenPort     uint16
 	reqq           int
-	allowedFast    []uint32
+	allowedFast    []uint32 // pieces the peer lets us request while choked
+	weAllow        []uint32 // pieces we serve while choking the peer (BEP 6)
 	pexSent        map[netip.AddrPort]bool
 	metaRequested  map[int]time.Time
 	downloaded     int64
@@ -115,12 +124,18 @@ func (pc *peerConn) setChoking(choke bool) {
 	pc.amChoking = choke
 	if choke {
 		pc.queue(Message{Type: Choke})
-		if pc.fast { // BEP 6: choking rejects every queued request
-			for _, bl := range pc.peerReqs {
+		// BEP 6: choking rejects every queued request except those for
+		// allowed-fast pieces; without it the requests are just dropped.
+		kept := pc.peerReqs[:0]
+		for _, bl := range pc.peerReqs {
+			switch {
+			case slices.Contains(pc.weAllow, bl.piece):
+				kept = append(kept, bl)
+			case pc.fast:
 				pc.queue(Message{Type: Reject, Index: bl.piece, Begin: bl.begin, Length: bl.length})
 			}
 		}
-		pc.peerReqs = nil
+		pc.peerReqs = kept
 	} else {
 		pc.queue(Message{Type: Unchoke})
 	}
@@ -210,6 +225,14 @@ func (t *Torrent) register(pc *peerConn) bool {
 	} else if pc.fast {
 		pc.queue(Message{Type: HaveNone})
 	}
+	if pc.fast && t.info != nil {
+		for _, i := range AllowedFastSet(pc.addr.Addr(), t.infoHash, t.info.NumPieces(), AllowedFastSetSize) {
+			if t.pk.have.Has(int(i)) {
+				pc.weAllow = append(pc.weAllow, i)
+				pc.queue(Message{Type: AllowedFast, Index: i})
+			}
+		}
+	}
 	if t.c.DHTPort != 0 && pc.dht {
 		pc.queue(Message{Type: Port, Port: t.c.DHTPort})
 	}
@@ -290,10 +313,12 @@ func (pc *peerConn) writeLoop() {
 	t := pc.t
 	var buf []byte
 	var reqs []block
-	const maxBlocksPerWrite = 16
+	const maxBlocksPerWrite = 32
 	for {
 		t.mu.Lock()
-		for !pc.closed && !pc.closing && len(pc.out) == 0 && (pc.amChoking || len(pc.peerReqs) == 0) {
+		// Every queued request may be served: the peer is unchoked or the
+		// piece is allowed fast (setChoking drops the others).
+		for !pc.closed && !pc.closing && len(pc.out) == 0 && len(pc.peerReqs) == 0 {
 			pc.cond.Wait()
 		}
 		if pc.closed {
@@ -321,11 +346,13 @@ func (pc *peerConn) writeLoop() {
 		clear(pc.out)
 		pc.out = pc.out[:0]
 		reqs = reqs[:0]
-		if !pc.amChoking {
-			n := min(len(pc.peerReqs), maxBlocksPerWrite)
-			reqs = append(reqs, pc.peerReqs[:n]...)
-			pc.peerReqs = pc.peerReqs[n:]
+		batch := maxBlocksPerWrite
+		if pc.upLimit != nil || t.c.upLimit != nil {
+			batch = 1 // rate limited: account each block as it goes
 		}
+		n := min(len(pc.peerReqs), batch)
+		reqs = append(reqs, pc.peerReqs[:n]...)
+		pc.peerReqs = pc.peerReqs[n:]
 		st, pieceLen := t.storage, int64(0)
 		if t.info != nil {
 			pieceLen = t.info.PieceLength
@@ -452,7 +479,7 @@ func (pc *peerConn) handle(m Message) error {
 		pc.peerInterested = false
 	case Have:
 		if t.info == nil {
-			if len(pc.rawHave) < MaxFiles {
+			if len(pc.rawHave) < maxEarlyHaves {
 				pc.rawHave = append(pc.rawHave, m.Index)
 			}
 			return nil
@@ -516,8 +543,9 @@ func (pc *peerConn) handle(m Message) error {
 			t.pk.unrequest(bl)
 		}
 	case AllowedFast:
-		if pc.fast && len(pc.allowedFast) < 64 {
+		if pc.fast && len(pc.allowedFast) < maxAllowedFast && !slices.Contains(pc.allowedFast, m.Index) {
 			pc.allowedFast = append(pc.allowedFast, m.Index)
+			t.fillRequests(pc)
 		}
 	case Port:
 		// BEP 5: the peer runs a DHT node on this UDP port.
@@ -550,7 +578,8 @@ func (pc *peerConn) onRequest(m Message) error {
 		reject()
 		return protoErr("request %d+%d:%d out of bounds", m.Index, m.Begin, m.Length)
 	}
-	if pc.amChoking || len(pc.peerReqs) >= orDefault(t.c.MaxPeerRequests, DefaultMaxPeerRequests) {
+	choked := pc.amChoking && !slices.Contains(pc.weAllow, m.Index)
+	if choked || len(pc.peerReqs) >= orDefault(t.c.MaxPeerRequests, DefaultMaxPeerRequests) {
 		reject() // a request racing our choke is normal; drop it
 		return nil
 	}
@@ -684,8 +713,21 @@ func (t *Torrent) updateInterest(pc *peerConn) {
 // fillRequests keeps the peer's request pipeline full. Called with t.mu
 // held.
 func (t *Torrent) fillRequests(pc *peerConn) {
-	if pc.closed || t.pk == nil || pc.peerChoking || !pc.amInterested {
+	if pc.closed || t.pk == nil || !pc.amInterested {
 		return
+	}
+	has := pc.has
+	if pc.peerChoking {
+		// BEP 6: while choked, only the pieces the peer allowed fast.
+		if len(pc.allowedFast) == 0 {
+			return
+		}
+		has = NewBitset(pc.has.Len())
+		for _, i := range pc.allowedFast {
+			if pc.has.Has(int(i)) {
+				has.Set(int(i))
+			}
+		}
 	}
 	depth := orDefault(t.c.RequestQueueDepth, DefaultRequestQueueDepth)
 	if pc.reqq > 0 {
@@ -696,7 +738,7 @@ func (t *Torrent) fillRequests(pc *peerConn) {
 		return // refill in batches: fewer, larger writes
 	}
 	now := time.Now()
-	for _, bl := range t.pk.pick(pc.has, need, func(b block) bool { _, ok := pc.requests[b]; return ok }) {
+	for _, bl := range t.pk.pick(has, need, func(b block) bool { _, ok := pc.requests[b]; return ok }) {
 		pc.requests[bl] = now
 		pc.queue(Message{Type: Request, Index: bl.piece, Begin: bl.begin, Length: bl.length})
 	}

@@ -35,7 +35,12 @@ type picker struct {
 	// RandomFirst is how many pieces are picked at random before rarest
 	// first takes over.
 	randomFirst int
+	// free holds piece buffers of full PieceLength for reuse.
+	free [][]byte
 }
+
+// maxFreeBuffers bounds the piece buffers kept for reuse.
+const maxFreeBuffers = 16
 
 func newPicker(info *Info, have Bitset, rnd *rand.Rand) *picker {
 	return &picker{info: info, have: have, avail: make([]int, info.NumPieces()),
@@ -160,7 +165,13 @@ func (p *picker) choose(has Bitset) int {
 
 func (p *picker) start(i int) *partial {
 	nb := p.numBlocks(i)
-	pp := &partial{data: make([]byte, p.info.PieceLen(i)), requested: make([]int, nb), got: make([]bool, nb), from: make([][]uint64, nb)}
+	var data []byte
+	if n := len(p.free); n > 0 && p.info.PieceLen(i) == p.info.PieceLength {
+		data, p.free = p.free[n-1], p.free[:n-1]
+	} else {
+		data = make([]byte, p.info.PieceLen(i))
+	}
+	pp := &partial{data: data, requested: make([]int, nb), got: make([]bool, nb), from: make([][]uint64, nb)}
 	p.partial[i] = pp
 	return pp
 }
@@ -222,6 +233,9 @@ func (p *picker) receive(bl block, data []byte, key uint64) (ok, complete bool) 
 func (p *picker) verified(i int, good bool) (contributors []uint64) {
 	pp := p.partial[i]
 	delete(p.partial, i)
+	if int64(len(pp.data)) == p.info.PieceLength && len(p.free) < maxFreeBuffers {
+		p.free = append(p.free, pp.data)
+	}
 	if good {
 		p.have.Set(i)
 		return nil

@@ -222,3 +222,39 @@ func TestSwarmDHTPort(t *testing.T) {
 		t.Fatal("no PORT message")
 	}
 }
+
+// TestSwarmPEX: leecher B knows only leecher A, and the seeder knows
+// nobody; B and the seeder meet through A's ut_pex messages (BEP 11), in
+// whichever direction the connection is made first.
+func TestSwarmPEX(t *testing.T) {
+	seedDir, mi, data := testTorrent(t, 256<<10, 16<<10)
+	seeder := fastClient(t, nil)
+	if _, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir}); err != nil {
+		t.Fatal(err)
+	}
+	a := fastClient(t, nil)
+	if _, err := a.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: t.TempDir(), Peers: []netip.AddrPort{addrOf(seeder)}}); err != nil {
+		t.Fatal(err)
+	}
+	metSeeder := make(chan struct{})
+	var once sync.Once
+	b := fastClient(t, func(c *Client) {
+		c.OnEvent = func(e Event) {
+			if e.Type == EventPeerConnected && e.Peer.ID == seeder.PeerID {
+				once.Do(func() { close(metSeeder) })
+			}
+		}
+	})
+	dir := t.TempDir()
+	tor, err := b.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: dir, Peers: []netip.AddrPort{addrOf(a)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-metSeeder:
+	case <-time.After(20 * time.Second):
+		t.Fatal("B and the seeder never met; they could only learn of each other through PEX")
+	}
+	waitDone(t, tor, 30*time.Second)
+	checkFile(t, filepath.Join(dir, "payload.bin"), data)
+}

@@ -84,7 +84,7 @@ type candidate struct {
 	fails   int
 }
 
-func newTorrent(c *Client, spec TorrentSpec) (*Torrent, error) {
+func newTorrent(ctx context.Context, c *Client, spec TorrentSpec) (*Torrent, error) {
 	t := &Torrent{
 		c: c, spec: spec,
 		done: make(chan struct{}), gotInfo: make(chan struct{}),
@@ -120,7 +120,7 @@ func newTorrent(c *Client, spec TorrentSpec) (*Torrent, error) {
 	}
 	t.ctx, t.cancel = context.WithCancel(context.Background())
 	if spec.MetaInfo != nil {
-		if err := t.setInfo(&spec.MetaInfo.Info, spec.MetaInfo.InfoBytes); err != nil {
+		if err := t.setInfo(ctx, &spec.MetaInfo.Info, spec.MetaInfo.InfoBytes); err != nil {
 			return nil, err
 		}
 	}
@@ -129,7 +129,7 @@ func newTorrent(c *Client, spec TorrentSpec) (*Torrent, error) {
 
 // setInfo opens the storage, checks existing data (resume) and prepares
 // the picker. Called before start or with t.mu held.
-func (t *Torrent) setInfo(info *Info, raw []byte) error {
+func (t *Torrent) setInfo(ctx context.Context, info *Info, raw []byte) error {
 	open := t.spec.Storage
 	if open == nil {
 		open = func(info *Info) (Storage, error) { return NewFileStorage(t.spec.Dir, info) }
@@ -138,7 +138,11 @@ func (t *Torrent) setInfo(info *Info, raw []byte) error {
 	if err != nil {
 		return err
 	}
-	have := verifyExisting(st, info)
+	have, err := verifyExisting(ctx, st, info)
+	if err != nil {
+		st.Close()
+		return err
+	}
 	t.info, t.infoBytes, t.storage, t.storageOpen = info, raw, st, true
 	t.pk = newPicker(info, have, t.rnd)
 	close(t.gotInfo)
@@ -150,17 +154,20 @@ func (t *Torrent) setInfo(info *Info, raw []byte) error {
 }
 
 // verifyExisting hashes the pieces already in storage (resume).
-func verifyExisting(st Storage, info *Info) Bitset {
+func verifyExisting(ctx context.Context, st Storage, info *Info) (Bitset, error) {
 	have := NewBitset(info.NumPieces())
 	buf := make([]byte, info.PieceLength)
 	for i := range info.NumPieces() {
+		if err := ctx.Err(); err != nil {
+			return have, err
+		}
 		p := buf[:info.PieceLen(i)]
 		n, err := st.ReadAt(p, int64(i)*info.PieceLength)
 		if n == len(p) && (err == nil || err == io.EOF) && sha1.Sum(p) == info.PieceHash(i) {
 			have.Set(i)
 		}
 	}
-	return have
+	return have, nil
 }
 
 // InfoHash returns the torrent's info-hash.

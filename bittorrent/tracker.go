@@ -19,6 +19,7 @@ const (
 	EventStopped   AnnounceEvent = 3
 )
 
+// String returns the event as the HTTP event parameter spells it ("" for none).
 func (e AnnounceEvent) String() string {
 	switch e {
 	case EventCompleted:
@@ -98,6 +99,7 @@ type TrackerError struct {
 	Reason string
 }
 
+// Error returns the tracker's reason.
 func (e *TrackerError) Error() string { return "bittorrent: tracker failure: " + e.Reason }
 
 // ErrBadTrackerResponse wraps every malformed tracker response.

@@ -21,6 +21,7 @@ const (
 	UDPError    UDPAction = 3
 )
 
+// String returns the action's name.
 func (a UDPAction) String() string {
 	switch a {
 	case UDPConnect:

@@ -41,6 +41,7 @@ type SyntaxError struct {
 	Detail string
 }
 
+// Error returns the cause and the offset.
 func (e *SyntaxError) Error() string {
 	if e.Detail != "" {
 		return fmt.Sprintf("%v at offset %d: %s", e.Err, e.Offset, e.Detail)
@@ -58,6 +59,7 @@ type UnsupportedTypeError struct {
 	Type reflect.Type
 }
 
+// Error names the type.
 func (e *UnsupportedTypeError) Error() string {
 	if e.Type == nil {
 		return "bencode: cannot marshal nil"
@@ -71,6 +73,7 @@ type InvalidUnmarshalError struct {
 	Type reflect.Type
 }
 
+// Error names the invalid destination.
 func (e *InvalidUnmarshalError) Error() string {
 	if e.Type == nil {
 		return "bencode: Unmarshal(nil)"

@@ -72,7 +72,12 @@ func runBittorrent(ctx context.Context, w io.Writer, short bool) error {
 	fmt.Fprintf(w, "The .torrent: %q, %d bytes in %d pieces of %d KiB, tracker %s\n", info.Name, size, info.NumPieces(), pieceLen>>10, announce)
 	fmt.Fprintf(w, "info-hash %v (the SHA-1 of the bencoded info dictionary)\n\n", mi.InfoHash())
 
-	var mu sync.Mutex // serialises output from the clients' goroutines
+	// mu serialises the round lines printed from the clients' goroutines.
+	// The callbacks run while a torrent is locked, so nothing may call a
+	// Torrent method while holding mu; finished silences them before the
+	// summary.
+	var mu sync.Mutex
+	finished := false
 	names := func(ps []bittorrent.PeerRate) string {
 		var s []string
 		for _, p := range ps {
@@ -98,7 +103,9 @@ func runBittorrent(ctx context.Context, w io.Writer, short bool) error {
 				}
 			}
 			mu.Lock()
-			fmt.Fprintf(w, "round %2d %-6s %s: [%s]; optimistic %s\n", r.Round, who, mode, names(r.Top), opt)
+			if !finished {
+				fmt.Fprintf(w, "round %2d %-6s %s: [%s]; optimistic %s\n", r.Round, who, mode, names(r.Top), opt)
+			}
 			mu.Unlock()
 		}
 	}
@@ -161,7 +168,8 @@ func runBittorrent(ctx context.Context, w io.Writer, short bool) error {
 		}
 	}
 	mu.Lock()
-	defer mu.Unlock()
+	finished = true
+	mu.Unlock()
 	fmt.Fprintf(w, "\nall 8 leechers finished in %v\n\n", time.Since(start).Round(10*time.Millisecond))
 	want := sha1.Sum(data)
 	fromLeechers := 0
