@@ -2,6 +2,7 @@ package bittorrent
 
 import (
 	"context"
+	"github.com/applayer/applayer/internal/interop"
 	"net"
 	"os"
 	"os/exec"
@@ -50,7 +51,7 @@ func startAria(t *testing.T, bin string, args ...string) *exec.Cmd {
 // TestInteropAriaSeedsToUs: aria2c seeds through our HTTP tracker and our
 // client downloads from it.
 func TestInteropAriaSeedsToUs(t *testing.T) {
-	bin := requirePeer(t, "aria2c")
+	bin := interop.Require(t, "aria2c")
 	announce := startHTTPTracker(t, &Tracker{Interval: 2 * time.Second})
 	seedDir, mi, data := testTorrent(t, 2<<20+777, 64<<10, []string{announce})
 	tf := filepath.Join(t.TempDir(), "t.torrent")
@@ -87,7 +88,7 @@ func TestInteropAriaSeedsToUs(t *testing.T) {
 // through our tracker, once from the .torrent and once from a magnet link
 // (fetching the info dictionary from us with ut_metadata).
 func TestInteropAriaDownloadsFromUs(t *testing.T) {
-	bin := requirePeer(t, "aria2c")
+	bin := interop.Require(t, "aria2c")
 	announce := startHTTPTracker(t, &Tracker{Interval: 2 * time.Second})
 	seedDir, mi, data := testTorrent(t, 2<<20+555, 64<<10, []string{announce})
 	seeder := fastClient(t, nil)
@@ -126,7 +127,7 @@ func TestInteropAriaDownloadsFromUs(t *testing.T) {
 // TestInteropOpentracker announces our seeder and leecher to opentracker,
 // over HTTP and over UDP (BEP 15), and checks the download completes.
 func TestInteropOpentracker(t *testing.T) {
-	bin := requirePeer(t, "opentracker")
+	bin := interop.Require(t, "opentracker")
 	for _, scheme := range []string{"http", "udp"} {
 		t.Run(scheme, func(t *testing.T) {
 			port := strconv.Itoa(freePort(t))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"errors"
+	"github.com/applayer/applayer/internal/interop"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -140,7 +141,7 @@ func TestMagnet(t *testing.T) {
 // TestMktorrentInterop checks that our info-hash equals the one of a
 // torrent made by mktorrent for the same file and piece length.
 func TestMktorrentInterop(t *testing.T) {
-	bin := requirePeer(t, "mktorrent")
+	bin := interop.Require(t, "mktorrent")
 	dir := t.TempDir()
 	data := bytes.Repeat([]byte("applayer"), 40000)
 	if err := os.WriteFile(filepath.Join(dir, "f.bin"), data, 0o644); err != nil {

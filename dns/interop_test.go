@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"net"
 	"net/netip"
 	"os"
@@ -14,25 +15,6 @@ import (
 	"testing"
 	"time"
 )
-
-// requirePeer returns the path of a real peer program, or skips the test
-// (fails it when APPLAYER_INTEROP=require).
-func requirePeer(t *testing.T, bin string) string {
-	t.Helper()
-	p, err := exec.LookPath(bin)
-	if err != nil {
-		for _, dir := range []string{"/usr/sbin", "/usr/bin"} {
-			if _, serr := os.Stat(filepath.Join(dir, bin)); serr == nil {
-				return filepath.Join(dir, bin)
-			}
-		}
-		if os.Getenv("APPLAYER_INTEROP") == "require" {
-			t.Fatalf("interop peer %s not installed (APPLAYER_INTEROP=require)", bin)
-		}
-		t.Skipf("interop peer %s not installed; install dnsutils/nsd (see .ci/peers.txt)", bin)
-	}
-	return p
-}
 
 func run(t *testing.T, name string, stdin string, args ...string) string {
 	t.Helper()
@@ -61,7 +43,7 @@ func runErr(t *testing.T, name string, stdin string, args ...string) string {
 // TestDigInterop drives our authoritative server with dig over UDP and TCP,
 // a zone transfer, a truncated reply, and an update sent by nsupdate.
 func TestDigInterop(t *testing.T) {
-	dig := requirePeer(t, "dig")
+	dig := interop.Require(t, "dig")
 	z := newExampleZone(t)
 	z.File = filepath.Join(t.TempDir(), "example.test.zone")
 	addr := startServer(t, z, "127.0.0.1:0")
@@ -91,7 +73,7 @@ func TestDigInterop(t *testing.T) {
 	}
 	check(out, "big.example.test.", "_sip._tcp.example.test.")
 
-	nsupdate := requirePeer(t, "nsupdate")
+	nsupdate := interop.Require(t, "nsupdate")
 	run(t, nsupdate, fmt.Sprintf("server %s %s\nzone example.test\nupdate add utopia.example.test 300 A 212.212.212.22\nupdate delete txt.example.test TXT\nsend\n", host, port))
 	out = run(t, dig, "", append(base, "utopia.example.test", "A")...)
 	check(out, "utopia.example.test.\t300\tIN\tA\t212.212.212.22")
@@ -106,7 +88,7 @@ func TestDigInterop(t *testing.T) {
 // TestNSDInterop runs our client, stub resolver and iterative resolver
 // against NSD serving the same zone.
 func TestNSDInterop(t *testing.T) {
-	nsd := requirePeer(t, "nsd")
+	nsd := interop.Require(t, "nsd")
 	dir := t.TempDir()
 	z := newExampleZone(t)
 	var zf bytes.Buffer
@@ -239,7 +221,7 @@ func waitAnswer(t *testing.T, addr string, name string, log *syncBuffer) {
 // TestKnotInterop reads a zone transfer from Knot DNS with our codec, and
 // resolves through it.
 func TestKnotInterop(t *testing.T) {
-	knotd := requirePeer(t, "knotd")
+	knotd := interop.Require(t, "knotd")
 	dir := t.TempDir()
 	z := newExampleZone(t)
 	var zf bytes.Buffer
@@ -334,8 +316,8 @@ zone:
 // servers: NSD serving the root and edu zones on 127.0.0.10, Knot serving
 // umass.edu on 127.0.0.13, both on one port (referrals carry no ports).
 func TestRealHierarchyInterop(t *testing.T) {
-	nsd := requirePeer(t, "nsd")
-	knotd := requirePeer(t, "knotd")
+	nsd := interop.Require(t, "nsd")
+	knotd := interop.Require(t, "knotd")
 	dir := t.TempDir()
 	zones := map[string]string{
 		"root.zone": `. 86400 IN SOA a.root-servers.net. nstld.verisign-grs.com. 1 1800 900 604800 86400

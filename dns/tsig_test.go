@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"log/slog"
 	"net"
 	"strings"
@@ -109,8 +110,8 @@ func startServerWith(t *testing.T, s *Server, addr string) string {
 
 // TestTSIGInterop: nsupdate -y signs an update, dig -y a query; both verify our signed replies.
 func TestTSIGInterop(t *testing.T) {
-	nsupdate := requirePeer(t, "nsupdate")
-	dig := requirePeer(t, "dig")
+	nsupdate := interop.Require(t, "nsupdate")
+	dig := interop.Require(t, "dig")
 	z := newExampleZone(t)
 	z.AllowUpdate = nil
 	z.UpdateKeys = []Name{testKey.Name}
@@ -138,7 +139,7 @@ func TestTSIGInterop(t *testing.T) {
 // TestTSIGAXFRInterop: dig -y verifies every message of a signed zone
 // transfer that spans several messages.
 func TestTSIGAXFRInterop(t *testing.T) {
-	dig := requirePeer(t, "dig")
+	dig := interop.Require(t, "dig")
 	z := newExampleZone(t)
 	for i := 0; i < 150; i++ {
 		rr, _ := ParseRR(fmt.Sprintf("h%d.example.test. 60 IN A 192.0.2.%d", i, i))

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"net"
 	"os"
 	"os/exec"
@@ -20,18 +21,6 @@ import (
 
 // Interop with real FTP peers (PEERS.md section 3.5). Each test skips when
 // the peer is not installed, unless APPLAYER_INTEROP=require.
-
-func requirePeer(t *testing.T, bin string) string {
-	t.Helper()
-	p, err := exec.LookPath(bin)
-	if err != nil {
-		if os.Getenv("APPLAYER_INTEROP") == "require" {
-			t.Fatalf("interop peer %s not installed (APPLAYER_INTEROP=require)", bin)
-		}
-		t.Skipf("interop peer %s not installed; skipping", bin)
-	}
-	return p
-}
 
 // runPeer runs a peer command with a time limit and returns its output.
 func runPeer(t *testing.T, name string, args ...string) string {
@@ -74,7 +63,7 @@ func sameFile(t *testing.T, a, b string) {
 }
 
 func TestInteropCurl(t *testing.T) {
-	curl := requirePeer(t, "curl")
+	curl := interop.Require(t, "curl")
 	addr, dir := newTLSTestServer(t)
 	out := t.TempDir()
 	url := "ftp://" + addr
@@ -129,7 +118,7 @@ func TestInteropCurl(t *testing.T) {
 }
 
 func TestInteropLftp(t *testing.T) {
-	lftp := requirePeer(t, "lftp")
+	lftp := interop.Require(t, "lftp")
 	addr, dir := newTLSTestServer(t)
 	host, port, _ := net.SplitHostPort(addr)
 	out := t.TempDir()
@@ -195,7 +184,7 @@ print("OK")
 `
 
 func TestInteropFtplib(t *testing.T) {
-	py := requirePeer(t, "python3")
+	py := interop.Require(t, "python3")
 	addr, _ := newTLSTestServer(t)
 	host, port, _ := net.SplitHostPort(addr)
 	script := filepath.Join(t.TempDir(), "client.py")
@@ -216,7 +205,7 @@ func TestInteropFtplib(t *testing.T) {
 // TestInteropVsftpd runs our client against vsftpd (anonymous read and
 // upload, passive and active, explicit FTPS), configured as in PEERS.md 3.5.
 func TestInteropVsftpd(t *testing.T) {
-	vsftpd := requirePeer(t, "vsftpd")
+	vsftpd := interop.Require(t, "vsftpd")
 	if os.Geteuid() != 0 {
 		t.Skip("vsftpd needs root to chroot anonymous users")
 	}
@@ -365,9 +354,9 @@ log_ftp_protocol=YES
 // TestInteropNcftp uses ncftpget, ncftpput and ncftpls (PEERS.md): passive
 // by default, active with -E.
 func TestInteropNcftp(t *testing.T) {
-	get := requirePeer(t, "ncftpget")
-	put := requirePeer(t, "ncftpput")
-	ls := requirePeer(t, "ncftpls")
+	get := interop.Require(t, "ncftpget")
+	put := interop.Require(t, "ncftpput")
+	ls := interop.Require(t, "ncftpls")
 	addr, dir := newTestServer(t, nil)
 	host, port, _ := net.SplitHostPort(addr)
 	for _, mode := range []struct{ name, flag string }{{"passive", "-F"}, {"active", "-E"}} {

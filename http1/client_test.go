@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"io"
 	"net"
 	"net/http"
@@ -489,7 +490,7 @@ func TestClientPipelineReconnects(t *testing.T) {
 // TestClientAgainstPythonHTTPServer fetches from Python's http.server, an
 // HTTP/1.0 server: one object per connection, conditional GET included.
 func TestClientAgainstPythonHTTPServer(t *testing.T) {
-	python := requirePeer(t, "python3")
+	python := interop.Require(t, "python3")
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte("<p>from python</p>"), 0o644); err != nil {
 		t.Fatal(err)

@@ -11,13 +11,13 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"io"
 	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptrace"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -341,22 +341,8 @@ func TestServerTLS(t *testing.T) {
 	}
 }
 
-// requirePeer finds a real peer's binary, skipping the test when it is
-// missing unless APPLAYER_INTEROP=require.
-func requirePeer(t *testing.T, bin string) string {
-	t.Helper()
-	path, err := exec.LookPath(bin)
-	if err != nil {
-		if os.Getenv("APPLAYER_INTEROP") == "require" {
-			t.Fatalf("%s not installed and APPLAYER_INTEROP=require", bin)
-		}
-		t.Skipf("%s not installed; skipping the interop test", bin)
-	}
-	return path
-}
-
 func TestServerWithCurl(t *testing.T) {
-	curl := requirePeer(t, "curl")
+	curl := interop.Require(t, "curl")
 	addr := startServer(t, &Server{Handler: echoHandler()})
 	run := func(args ...string) string {
 		t.Helper()
@@ -392,7 +378,7 @@ func TestServerWithCurl(t *testing.T) {
 // TestServerWithPythonHTTPClient drives the server with Python's standard
 // http.client over one persistent connection.
 func TestServerWithPythonHTTPClient(t *testing.T) {
-	python := requirePeer(t, "python3")
+	python := interop.Require(t, "python3")
 	addr := startServer(t, &Server{Handler: echoHandler()})
 	host, port, _ := net.SplitHostPort(addr)
 	script := `

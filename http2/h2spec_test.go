@@ -1,6 +1,7 @@
 package http2
 
 import (
+	"github.com/applayer/applayer/internal/interop"
 	"io"
 	"os/exec"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // that starts with something other than the preface is (rightly) answered
 // as HTTP/1.1, which h2spec's invalid-preface case does not expect.
 func TestH2spec(t *testing.T) {
-	h2spec := requirePeer(t, "h2spec")
+	h2spec := interop.Require(t, "h2spec")
 	if testing.Short() {
 		t.Skip("h2spec takes several seconds")
 	}

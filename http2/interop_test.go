@@ -2,9 +2,9 @@ package http2
 
 import (
 	"crypto/tls"
+	"github.com/applayer/applayer/internal/interop"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -12,20 +12,6 @@ import (
 	"github.com/applayer/applayer/http1"
 	xhttp2 "golang.org/x/net/http2"
 )
-
-// requirePeer returns the path of a peer program, or skips the test when it
-// is missing (fails it under APPLAYER_INTEROP=require).
-func requirePeer(t *testing.T, bin string) string {
-	t.Helper()
-	path, err := exec.LookPath(bin)
-	if err != nil {
-		if os.Getenv("APPLAYER_INTEROP") == "require" {
-			t.Fatalf("%s not installed (APPLAYER_INTEROP=require)", bin)
-		}
-		t.Skipf("%s not installed: skipping interop test", bin)
-	}
-	return path
-}
 
 func TestServerWithXNetClientOverTLS(t *testing.T) {
 	addr, pool := startTLS(t, &Server{Handler: helloHandler()})
@@ -54,7 +40,7 @@ func TestServerWithXNetClientOverTLS(t *testing.T) {
 
 func runCurl(t *testing.T, args ...string) (string, string) {
 	t.Helper()
-	curl := requirePeer(t, "curl")
+	curl := interop.Require(t, "curl")
 	cmd := exec.Command(curl, append([]string{"-sS", "--max-time", "10", "-w", "\n%{http_version}"}, args...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -84,7 +70,7 @@ func TestCurlInterop(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			args := tt.args
 			if strings.Contains(strings.Join(args, " "), "@-") {
-				curl := requirePeer(t, "curl")
+				curl := interop.Require(t, "curl")
 				cmd := exec.Command(curl, append([]string{"-sS", "--max-time", "10", "-w", "\n%{http_version}"}, args...)...)
 				cmd.Stdin = strings.NewReader(strings.Repeat("z", 100000))
 				out, err := cmd.CombinedOutput()
@@ -107,7 +93,7 @@ func TestCurlInterop(t *testing.T) {
 }
 
 func TestNghttpInterop(t *testing.T) {
-	nghttp := requirePeer(t, "nghttp")
+	nghttp := interop.Require(t, "nghttp")
 	addr := startH2C(t, &Server{Handler: http1.HandlerFunc(func(w http1.ResponseWriter, r *http1.Request) {
 		if r.Path() == "/" {
 			if p, ok := w.(http1.Pusher); ok {

@@ -3,6 +3,7 @@ package imap
 import (
 	"context"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"net"
 	"os"
 	"os/exec"
@@ -13,25 +14,6 @@ import (
 	"testing"
 	"time"
 )
-
-// requirePeer returns the path of a real peer's binary, or skips the test
-// when it is missing, unless APPLAYER_INTEROP=require.
-func requirePeer(t *testing.T, bin string) string {
-	t.Helper()
-	return requirePeerTB(t, bin)
-}
-
-func requirePeerTB(t testing.TB, bin string) string {
-	t.Helper()
-	path, err := exec.LookPath(bin)
-	if err != nil {
-		if os.Getenv("APPLAYER_INTEROP") == "require" {
-			t.Fatalf("interop peer %s is missing and APPLAYER_INTEROP=require", bin)
-		}
-		t.Skipf("interop peer %s not installed; skipping (set APPLAYER_INTEROP=require to fail instead)", bin)
-	}
-	return path
-}
 
 func interopServer(t *testing.T) (string, *MemBackend) {
 	be := NewMemBackend()
@@ -74,7 +56,7 @@ print("logout", M.logout()[0])
 
 // TestInteropPythonImaplib drives our server with Python's imaplib.
 func TestInteropPythonImaplib(t *testing.T) {
-	py := requirePeer(t, "python3")
+	py := interop.Require(t, "python3")
 	addr, _ := interopServer(t)
 	host, port, _ := net.SplitHostPort(addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -111,7 +93,7 @@ func TestInteropPythonImaplib(t *testing.T) {
 
 // TestInteropCurl fetches a message and lists mailboxes with curl's imap://.
 func TestInteropCurl(t *testing.T) {
-	curl := requirePeer(t, "curl")
+	curl := interop.Require(t, "curl")
 	addr, be := interopServer(t)
 	be.Deliver("bob", Inbox, []byte(testMsg))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -147,7 +129,7 @@ func startDovecot(t *testing.T) string {
 // startDovecotSeeded is startDovecot that first lets seed write messages
 // into alice's Maildir/new directory.
 func startDovecotSeeded(t testing.TB, seed func(maildirNew string)) string {
-	bin := requirePeerTB(t, "dovecot")
+	bin := interop.Require(t, "dovecot")
 	// Dovecot's unprivileged processes must reach the users file, and the
 	// parent of t.TempDir() is mode 0700.
 	dir, err := os.MkdirTemp("", "imap-dovecot-")

@@ -3,6 +3,7 @@ package imap
 import (
 	"context"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"net"
 	"os"
 	"os/exec"
@@ -16,7 +17,7 @@ import (
 // Maildir with isync's mbsync, a real-world IMAP client that uses UIDs,
 // UIDPLUS and flags heavily, then pushes a flag change back.
 func TestInteropMbsync(t *testing.T) {
-	bin := requirePeer(t, "mbsync")
+	bin := interop.Require(t, "mbsync")
 	addr, be := interopServer(t)
 	be.Deliver("bob", Inbox, []byte(testMsg))
 	be.Deliver("bob", Inbox, []byte(mixedMsg))

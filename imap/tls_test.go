@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"github.com/applayer/applayer/internal/interop"
 	"math/big"
 	"net"
 	"os"
@@ -112,7 +113,7 @@ func TestStartTLSInjection(t *testing.T) {
 
 // TestInteropCurlSTARTTLS fetches over STARTTLS with curl --ssl-reqd.
 func TestInteropCurlSTARTTLS(t *testing.T) {
-	curl := requirePeer(t, "curl")
+	curl := interop.Require(t, "curl")
 	addr, pemBytes, _ := tlsServer(t)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	os.WriteFile(ca, pemBytes, 0o644)
@@ -130,7 +131,7 @@ func TestInteropCurlSTARTTLS(t *testing.T) {
 
 // TestInteropImaplibSTARTTLS logs in with imaplib after starttls().
 func TestInteropImaplibSTARTTLS(t *testing.T) {
-	py := requirePeer(t, "python3")
+	py := interop.Require(t, "python3")
 	addr, pemBytes, _ := tlsServer(t)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	os.WriteFile(ca, pemBytes, 0o644)

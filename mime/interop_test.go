@@ -3,27 +3,13 @@ package mime
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/applayer/applayer/internal/interop"
 	"io"
-	"os"
 	"os/exec"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// requirePeer finds a peer program: a missing one skips the test, unless
-// APPLAYER_INTEROP=require, where it fails.
-func requirePeer(t *testing.T, bin string) string {
-	t.Helper()
-	path, err := exec.LookPath(bin)
-	if err != nil {
-		if os.Getenv("APPLAYER_INTEROP") == "require" {
-			t.Fatalf("%s not found and APPLAYER_INTEROP=require: %v", bin, err)
-		}
-		t.Skipf("%s not installed; skipping interop test (set APPLAYER_INTEROP=require to fail instead)", bin)
-	}
-	return path
-}
 
 // pyWalk prints, for each part Python's email package finds, its content
 // type, file name and decoded payload.
@@ -50,7 +36,7 @@ type pyPart struct {
 // TestBuilderVsPythonEmail builds messages and has Python's email package
 // parse them: it must see the same parts and bodies, and no defects.
 func TestBuilderVsPythonEmail(t *testing.T) {
-	py := requirePeer(t, "python3")
+	py := interop.Require(t, "python3")
 	b := Builder{
 		From:    []Address{{Name: "Alice Crêpe", Addr: "alice@crepes.fr"}},
 		To:      []Address{{Addr: "bob@hamburger.edu"}},
@@ -138,7 +124,7 @@ sys.stdout.buffer.write(wire)
 // TestParsePythonEmail parses a message composed by Python's email package
 // and expects the same parts, file names and bodies as Python reports.
 func TestParsePythonEmail(t *testing.T) {
-	py := requirePeer(t, "python3")
+	py := interop.Require(t, "python3")
 	out, err := exec.Command(py, "-c", pyBuild).Output()
 	if err != nil {
 		t.Fatalf("python: %v", err)

@@ -13,8 +13,6 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -118,19 +116,4 @@ func testTLSConfig(t testing.TB) (*tls.Config, *x509.CertPool, []byte, []byte) {
 		t.Fatal(err)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{pair}}, pool, certPEM, keyPEM
-}
-
-// requirePeer returns the path of a real peer program, skipping the test
-// when it is missing, unless APPLAYER_INTEROP=require.
-func requirePeer(t *testing.T, bin string) string {
-	t.Helper()
-	p, err := exec.LookPath(bin)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("APPLAYER_INTEROP") == "require" {
-		t.Fatalf("interop peer %s not installed (APPLAYER_INTEROP=require)", bin)
-	}
-	t.Skipf("interop peer %s not installed; set APPLAYER_INTEROP=require to make this a failure", bin)
-	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"io"
 	"net"
 	"os"
@@ -50,7 +51,7 @@ p.quit()
 `
 
 func TestInteropPythonPoplib(t *testing.T) {
-	py := requirePeer(t, "python3")
+	py := interop.Require(t, "python3")
 	cfg, _, certPEM, _ := testTLSConfig(t)
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "ca.pem")
@@ -81,7 +82,7 @@ func TestInteropPythonPoplib(t *testing.T) {
 }
 
 func TestInteropCurl(t *testing.T) {
-	curl := requirePeer(t, "curl")
+	curl := interop.Require(t, "curl")
 	cfg, _, certPEM, _ := testTLSConfig(t)
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "ca.pem")
@@ -114,7 +115,7 @@ func TestInteropCurl(t *testing.T) {
 // 3.3) for user alice/secret with the given messages in her Maildir, and
 // returns the address of its POP3 listener.
 func dovecot(t *testing.T, messages []string) (addr string, pool *x509.CertPool) {
-	bin := requirePeer(t, "dovecot")
+	bin := interop.Require(t, "dovecot")
 	if os.Geteuid() != 0 {
 		t.Skip("Dovecot needs root to start here")
 	}
@@ -322,7 +323,7 @@ func TestInteropDovecot(t *testing.T) {
 // TestInteropMailstoreWithPoplib serves the durable store to poplib: the
 // mail server's real configuration.
 func TestInteropMailstoreWithPoplib(t *testing.T) {
-	py := requirePeer(t, "python3")
+	py := interop.Require(t, "python3")
 	store, err := mailstore.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -358,7 +359,7 @@ print(p.quit().decode())
 // with STLS and AUTH PLAIN, delivering into a Maildir, first keeping the
 // messages and then deleting them.
 func TestInteropMpop(t *testing.T) {
-	mpop := requirePeer(t, "mpop")
+	mpop := interop.Require(t, "mpop")
 	cfg, _, certPEM, _ := testTLSConfig(t)
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "ca.pem")

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"net"
 	"os"
 	"os/exec"
@@ -12,20 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-// requirePeer finds a third-party program for an interop test: missing,
-// the test is skipped, unless APPLAYER_INTEROP=require makes it fail.
-func requirePeer(t *testing.T, bin string) string {
-	t.Helper()
-	path, err := exec.LookPath(bin)
-	if err != nil {
-		if os.Getenv("APPLAYER_INTEROP") == "require" {
-			t.Fatalf("interop peer %s not installed (APPLAYER_INTEROP=require)", bin)
-		}
-		t.Skipf("interop peer %s not installed; skipping", bin)
-	}
-	return path
-}
 
 func runPeer(t *testing.T, name string, args ...string) string {
 	t.Helper()
@@ -58,7 +45,7 @@ func checkOne(t *testing.T, b *memBackend, wantBody string) {
 }
 
 func TestInteropPythonSmtplib(t *testing.T) {
-	py := requirePeer(t, "python3")
+	py := interop.Require(t, "python3")
 	addr, certFile, b := tlsAuthServer(t)
 	host, port, _ := net.SplitHostPort(addr)
 	script := fmt.Sprintf(`
@@ -78,7 +65,7 @@ print(s.noop()[0]); s.quit()
 }
 
 func TestInteropCurl(t *testing.T) {
-	curl := requirePeer(t, "curl")
+	curl := interop.Require(t, "curl")
 	addr, certFile, b := tlsAuthServer(t)
 	msg := filepath.Join(t.TempDir(), "msg.eml")
 	os.WriteFile(msg, []byte("Subject: curl\r\n\r\nhello from curl\r\n"), 0o600)
@@ -89,7 +76,7 @@ func TestInteropCurl(t *testing.T) {
 }
 
 func TestInteropSwaks(t *testing.T) {
-	swaks := requirePeer(t, "swaks")
+	swaks := interop.Require(t, "swaks")
 	addr, _, b := tlsAuthServer(t)
 	out := runPeer(t, swaks, "-s", "127.0.0.1", "-p", portOf(addr), "-tls", "-a", "LOGIN", "-au", "alice", "-ap", "secret",
 		"-f", "alice@crepes.fr", "-t", "bob@hamburger.edu", "--body", "hello from swaks", "--pipeline")
@@ -107,7 +94,7 @@ func portOf(addr string) string {
 // TestInteropSmtpSink sends with our client to Postfix's smtp-sink, which
 // offers PIPELINING and accepts everything.
 func TestInteropSmtpSink(t *testing.T) {
-	sink := requirePeer(t, "smtp-sink")
+	sink := interop.Require(t, "smtp-sink")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package smtp
 import (
 	"context"
 	"errors"
+	"github.com/applayer/applayer/internal/interop"
 	"net"
 	"os"
 	"os/exec"
@@ -49,7 +50,7 @@ func TestInteropPostfix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a Postfix instance")
 	}
-	postfix := requirePeer(t, "postfix")
+	postfix := interop.Require(t, "postfix")
 	if os.Geteuid() != 0 {
 		if os.Getenv("APPLAYER_INTEROP") == "require" {
 			t.Fatal("the Postfix test needs root")
