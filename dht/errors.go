@@ -55,7 +55,9 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("dht: remote error %d (%v): %s", int(e.Code), e.Code, e.Msg) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("dht: remote error %d (%v): %s", int(e.Code), e.Code, e.Msg)
+}
 
 // Sentinel errors.
 var (

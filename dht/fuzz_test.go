@@ -42,5 +42,3 @@ func FuzzParseMsg(f *testing.F) {
 		}
 	})
 }
-
-

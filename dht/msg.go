@@ -126,22 +126,22 @@ type Msg struct {
 
 // wire types mirror the bencoded dictionaries.
 type wireArgs struct {
-	ID          []byte   `bencode:"id,omitempty"`
-	Target      []byte   `bencode:"target,omitempty"`
-	InfoHash    []byte   `bencode:"info_hash,omitempty"`
-	Port        *int64   `bencode:"port,omitempty"`
-	ImpliedPort *int64   `bencode:"implied_port,omitempty"`
-	Token       []byte   `bencode:"token,omitempty"`
-	Nodes       []byte   `bencode:"nodes,omitempty"`
-	Nodes6      []byte   `bencode:"nodes6,omitempty"`
-	Values      [][]byte `bencode:"values,omitempty"`
-	Want        []string `bencode:"want,omitempty"`
+	ID          []byte             `bencode:"id,omitempty"`
+	Target      []byte             `bencode:"target,omitempty"`
+	InfoHash    []byte             `bencode:"info_hash,omitempty"`
+	Port        *int64             `bencode:"port,omitempty"`
+	ImpliedPort *int64             `bencode:"implied_port,omitempty"`
+	Token       []byte             `bencode:"token,omitempty"`
+	Nodes       []byte             `bencode:"nodes,omitempty"`
+	Nodes6      []byte             `bencode:"nodes6,omitempty"`
+	Values      [][]byte           `bencode:"values,omitempty"`
+	Want        []string           `bencode:"want,omitempty"`
 	V           bencode.RawMessage `bencode:"v,omitempty"`
-	K           []byte   `bencode:"k,omitempty"`
-	Sig         []byte   `bencode:"sig,omitempty"`
-	Salt        []byte   `bencode:"salt,omitempty"`
-	Seq         *int64   `bencode:"seq,omitempty"`
-	CAS         *int64   `bencode:"cas,omitempty"`
+	K           []byte             `bencode:"k,omitempty"`
+	Sig         []byte             `bencode:"sig,omitempty"`
+	Salt        []byte             `bencode:"salt,omitempty"`
+	Seq         *int64             `bencode:"seq,omitempty"`
+	CAS         *int64             `bencode:"cas,omitempty"`
 }
 
 type wireMsg struct {
