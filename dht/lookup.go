@@ -27,9 +27,10 @@ type LookupResult struct {
 	Closest []NodeInfo
 	// Peers are the peers found (get_peers lookups), without duplicates.
 	Peers []netip.AddrPort
-	// Queries counts the queries sent; Hops is the Hop of the closest node
+	// Queries counts the queries sent and Failed those that got no
+	// answer; Hops is the Hop of the closest node
 	// (how many rounds of queries it took to reach it).
-	Queries, Hops int
+	Queries, Failed, Hops int
 	// Path leads from a node we knew to the closest node, each step
 	// closer to the target.
 	Path []PathStep
@@ -138,7 +139,9 @@ func (n *Node) lookup(ctx context.Context, target ID, method Method, onReply fun
 		inflight--
 		c := rep.c
 		if rep.err != nil {
+			n.logger().Debug("dht: lookup query failed", "addr", c.Addr, "err", rep.err)
 			c.state = candFailed
+			res.Failed++
 			continue
 		}
 		c.state = candDone
@@ -353,6 +356,26 @@ func (n *Node) Bootstrap(ctx context.Context, addrs ...string) error {
 		}()
 	}
 	wg.Wait()
-	_, err := n.FindNode(ctx, n.self)
-	return err
+	if _, err := n.FindNode(ctx, n.self); err != nil {
+		return err
+	}
+	// Our own lookup met only nodes on our side of the ID space. As in
+	// Kademlia's join, refresh every bucket farther than our closest
+	// neighbour with a lookup of a random ID in its range, so that the
+	// far buckets fill too.
+	n.mu.Lock()
+	var targets []ID
+	for i := 0; i < len(n.tab.buckets)-1; i++ {
+		targets = append(targets, n.self.randomWithPrefix(i, true))
+	}
+	n.mu.Unlock()
+	for _, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n.FindNode(ctx, t)
+		}()
+	}
+	wg.Wait()
+	return nil
 }

@@ -53,7 +53,7 @@ func cluster(t testing.TB, size int, cfg func(*Node)) []*Node {
 	ctx := context.Background()
 	boot := nodes[0].AddrPort().String()
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 16)
+	sem := make(chan struct{}, 32)
 	for _, n := range nodes[1:] {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -63,17 +63,6 @@ func cluster(t testing.TB, size int, cfg func(*Node)) []*Node {
 			if err := n.Bootstrap(ctx, boot); err != nil {
 				t.Errorf("bootstrap: %v", err)
 			}
-		}()
-	}
-	wg.Wait()
-	// A second round lets early joiners learn of later ones.
-	for _, n := range nodes {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			n.FindNode(ctx, n.Self())
 		}()
 	}
 	wg.Wait()
