@@ -22,7 +22,7 @@ func bruteClosest(nodes []*Node, target ID, k int) []ID {
 
 type simStats struct {
 	lookups, exact, first int
-	hops, queries  float64
+	hops, queries         float64
 }
 
 // simLookups runs count lookups of random targets from random live nodes
