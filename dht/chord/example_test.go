@@ -40,7 +40,6 @@ func startRing(ring chord.Ring, ids []uint64) []*chord.Node {
 	return nodes
 }
 
-
 // The ring of the Chord paper: m = 6 bits (identifiers 0 to 63) and ten
 // nodes. successor(k) is the first node whose identifier is k or follows
 // k round the circle; finger i of node n points at successor(n + 2^(i-1)).

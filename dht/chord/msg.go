@@ -55,7 +55,9 @@ type msg struct {
 
 var errMalformed = errors.New("chord: malformed message")
 
-func toWire(r NodeRef) wireRef { return wireRef{ID: append([]byte(nil), r.ID[:]...), Addr: r.Addr.String()} }
+func toWire(r NodeRef) wireRef {
+	return wireRef{ID: append([]byte(nil), r.ID[:]...), Addr: r.Addr.String()}
+}
 
 func fromWire(w wireRef) (NodeRef, error) {
 	var r NodeRef

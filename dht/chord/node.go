@@ -17,11 +17,10 @@ import (
 
 // Defaults of [Node].
 const (
-	DefaultSuccessors   = 4               // length of the successor list
-	DefaultQueryTimeout = time.Second     // one RPC's wait for its answer
-	DefaultMaxHops      = 2 * MaxBits     // a lookup gives up after this many hops
-	DefaultMaxKeys      = 100000          // keys one node stores
-	DefaultStabilize    = 0 * time.Second // zero: no background maintenance
+	DefaultSuccessors   = 4           // length of the successor list
+	DefaultQueryTimeout = time.Second // one RPC's wait for its answer
+	DefaultMaxHops      = 2 * MaxBits // a lookup gives up after this many hops
+	DefaultMaxKeys      = 100000      // keys one node stores
 )
 
 // maxCandidates bounds the preceding nodes a step returns, tried in turn
