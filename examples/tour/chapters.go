@@ -22,4 +22,5 @@ var chapters = []chapter{
 	{"pop3", "POP3: download and delete, download and keep", runPOP3},
 	{"dns", "DNS: root, TLD and authoritative servers; iterated and recursive queries; caching; dynamic update", runDNS},
 	{"bittorrent", "BitTorrent: a tracker, a seeder and eight leechers trading pieces tit-for-tat", runBittorrent},
+	{"dht", "DHT: the Chord ring of the lesson, then a few hundred Kademlia nodes finding a torrent", runDHT},
 }
