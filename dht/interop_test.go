@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -221,4 +222,71 @@ func TestInteropLibtorrent(t *testing.T) {
 	magnet := "magnet:?xt=urn:btih:" + ih2.String()
 	startProc(t, "/usr/bin/python3", script, "get", fmt.Sprint(freeUDPPort(t)), fmt.Sprint(pa), magnet, t.TempDir())
 	waitHandshake(t, l, ih2, 45*time.Second)
+}
+
+// npmScript is run by node next to an npm-installed bittorrent-dht: it
+// joins through our node, announces one info-hash, looks up another and
+// prints what it finds. bootstrap is given explicitly so that it never
+// contacts the public routers (PEERS.md section 3.6).
+const npmScript = `import DHT from 'bittorrent-dht'
+const [boot, announceHash, lookupHash] = process.argv.slice(2)
+const d = new DHT({ bootstrap: [boot], host: '127.0.0.1' })
+d.on('peer', (peer, ih) => console.log('peer', peer.host + ':' + peer.port, ih.toString('hex')))
+d.listen(0, '127.0.0.1', () => console.log('listening', d.address().port))
+d.once('ready', () => {
+  console.log('ready', d.toJSON().nodes.length)
+  d.announce(announceHash, 40000, err => {
+    console.log('announced', err ? err.message : 'ok')
+    const again = () => d.lookup(lookupHash, () => setTimeout(again, 500))
+    again()
+  })
+})
+setTimeout(() => process.exit(1), 60000)
+`
+
+// TestInteropNpmBittorrentDHT: webtorrent's bittorrent-dht (npm, in
+// JavaScript) bootstraps from our node; we find the peer it announced and
+// it finds the peer we announced.
+func TestInteropNpmBittorrentDHT(t *testing.T) {
+	node, err1 := exec.LookPath("node")
+	npm, err2 := exec.LookPath("npm")
+	requirePeer(t, err1 == nil && err2 == nil, "node and npm are needed")
+	dir := t.TempDir()
+	install := exec.Command(npm, "install", "--no-audit", "--no-fund", "--silent", "bittorrent-dht")
+	install.Dir = dir
+	install.Env = append(os.Environ(), "HOME="+dir)
+	out, err := install.CombinedOutput()
+	requirePeer(t, err == nil, fmt.Sprintf("npm install bittorrent-dht failed: %v %s", err, out))
+	if err := os.WriteFile(filepath.Join(dir, "peer.mjs"), []byte(npmScript), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	a := startNode(t, &Node{})
+	b := startNode(t, &Node{})
+	if err := b.Bootstrap(context.Background(), a.AddrPort().String()); err != nil {
+		t.Fatal(err)
+	}
+	ours := HashID([]byte("announced by applayer for npm"))
+	theirs := HashID([]byte("announced by bittorrent-dht"))
+	const ourPort = 41000
+	if _, err := b.Announce(context.Background(), ours, ourPort); err != nil {
+		t.Fatal(err)
+	}
+	log := startProc(t, node, filepath.Join(dir, "peer.mjs"), a.AddrPort().String(), theirs.String(), ours.String())
+
+	deadline := time.Now().Add(45 * time.Second)
+	for !strings.Contains(log.String(), "announced ok") {
+		if time.Now().After(deadline) {
+			t.Fatalf("bittorrent-dht did not announce:\n%s", log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	waitPeer(t, b, theirs, netip.MustParseAddrPort("127.0.0.1:40000"), 30*time.Second)
+	want := fmt.Sprintf("peer 127.0.0.1:%d %s", ourPort, ours)
+	for !strings.Contains(log.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("bittorrent-dht did not find our peer (%q):\n%s", want, log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

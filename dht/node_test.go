@@ -299,3 +299,70 @@ func ExampleNode() {
 	fmt.Println(res.Peers)
 	// Output: [127.0.0.1:6881]
 }
+
+// TestIPv6 runs nodes on ::1: nodes travel in "nodes6" (BEP 32) and
+// peers as 18-byte compact values.
+func TestIPv6(t *testing.T) {
+	pc, err := net.ListenPacket("udp6", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	pc.Close()
+	var nodes []*Node
+	for range 4 {
+		n := &Node{Logger: quietLogger}
+		pc, err := net.ListenPacket("udp6", "[::1]:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() { n.Serve(pc); close(done) }()
+		t.Cleanup(func() { n.Close(); <-done })
+		for n.Addr() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		nodes = append(nodes, n)
+	}
+	ctx := context.Background()
+	for _, n := range nodes[1:] {
+		if err := n.Bootstrap(ctx, nodes[0].AddrPort().String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := nodes[3].NumNodes(); got != 3 {
+		t.Fatalf("node knows %d others over IPv6, want 3", got)
+	}
+	ih := RandomID()
+	if _, err := nodes[1].Announce(ctx, ih, 6881); err != nil {
+		t.Fatal(err)
+	}
+	res, err := nodes[3].GetPeers(ctx, ih)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := netip.MustParseAddrPort("[::1]:6881")
+	if len(res.Peers) != 1 || res.Peers[0] != want {
+		t.Fatalf("peers %v, want [%v]", res.Peers, want)
+	}
+}
+
+func TestStaleBucketsRefreshed(t *testing.T) {
+	now := time.Unix(1e6, 0)
+	self := RandomID()
+	tb := newTable(self, 8, 2, 15*time.Minute, now)
+	for range 100 {
+		tb.seen(NodeInfo{ID: RandomID(), Addr: netip.MustParseAddrPort("10.0.0.1:1")}, now)
+	}
+	if got := tb.stale(now.Add(14*time.Minute), 15*time.Minute); len(got) != 0 {
+		t.Fatalf("%d buckets stale after 14 minutes", len(got))
+	}
+	got := tb.stale(now.Add(15*time.Minute), 15*time.Minute)
+	if len(got) != len(tb.buckets) {
+		t.Fatalf("%d of %d buckets stale after 15 minutes", len(got), len(tb.buckets))
+	}
+	for i, id := range got {
+		if i < len(tb.buckets)-1 && tb.index(id) != i {
+			t.Errorf("refresh target %d falls in bucket %d", i, tb.index(id))
+		}
+	}
+}
