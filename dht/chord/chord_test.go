@@ -207,3 +207,48 @@ func TestRingAgreesWithBruteForce(t *testing.T) {
 	hops = tr.check(rng, 100)
 	t.Logf("after joins, leaves and failures, %d nodes: mean hops %.2f", len(tr.nodes), hops)
 }
+
+// TestBackgroundStabilization lets the nodes' own timers repair the ring:
+// nodes join without any explicit Stabilize or FixFingers call, and the
+// lookups converge to the brute-force successor.
+func TestBackgroundStabilization(t *testing.T) {
+	ring := Ring{Bits: 16}
+	var nodes []*Node
+	for i := range 8 {
+		n := &Node{Ring: ring, StabilizeInterval: 20 * time.Millisecond, QueryTimeout: 300 * time.Millisecond}
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() { n.Serve(pc); close(done) }()
+		t.Cleanup(func() { n.Close(); <-done })
+		if i == 0 {
+			n.Create()
+		} else if err := n.Join(context.Background(), nodes[0].Self().Addr); err != nil {
+			t.Fatal(err)
+		}
+		nodes = append(nodes, n)
+	}
+	var ids []ID
+	for _, n := range nodes {
+		ids = append(ids, n.Self().ID)
+	}
+	agree := func() bool {
+		for _, n := range nodes {
+			for _, f := range n.Fingers() {
+				if f.Node.ID != Successor(ids, f.Start) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !agree() {
+		if time.Now().After(deadline) {
+			t.Fatal("finger tables did not converge under background stabilization")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
