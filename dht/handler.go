@@ -19,7 +19,7 @@ func (n *Node) closestFor(target ID, want []string, src netip.AddrPort) (v4, v6 
 		wantV4, wantV6 = src.Addr().Is4(), !src.Addr().Is4()
 	}
 	n.mu.Lock()
-	all := n.tab.closest(target, 4*n.k())
+	all := n.tab.closestWithin(target, 4*n.k(), 1)
 	n.mu.Unlock()
 	for _, c := range all {
 		is4 := c.Addr.Addr().Is4()

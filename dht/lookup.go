@@ -361,14 +361,25 @@ func (n *Node) Bootstrap(ctx context.Context, addrs ...string) error {
 	}
 	// Our own lookup met only nodes on our side of the ID space. As in
 	// Kademlia's join, refresh every bucket farther than our closest
-	// neighbour with a lookup of a random ID in its range, so that the
-	// far buckets fill too.
+	// neighbour, so that the far buckets fill too.
+	n.Refresh(ctx)
+	return nil
+}
+
+// Refresh looks up a random ID in the range of every bucket but the
+// nearest, at once, as the periodic refresh does for buckets idle for
+// RefreshInterval. Dead contacts met on the way are found out and
+// replaced, and empty buckets fill.
+func (n *Node) Refresh(ctx context.Context) {
+	n.init()
 	n.mu.Lock()
 	var targets []ID
 	for i := 0; i < len(n.tab.buckets)-1; i++ {
 		targets = append(targets, n.self.randomWithPrefix(i, true))
 	}
+	targets = append(targets, n.self)
 	n.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, t := range targets {
 		wg.Add(1)
 		go func() {
@@ -377,5 +388,4 @@ func (n *Node) Bootstrap(ctx context.Context, addrs ...string) error {
 		}()
 	}
 	wg.Wait()
-	return nil
 }

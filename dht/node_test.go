@@ -366,3 +366,21 @@ func TestStaleBucketsRefreshed(t *testing.T) {
 		}
 	}
 }
+
+// TestBEP42KeepsForgedIDsOut: a contact at a public address whose ID does
+// not match the address is answered but not added to the routing table.
+func TestBEP42KeepsForgedIDsOut(t *testing.T) {
+	n := &Node{}
+	n.init()
+	now := time.Now()
+	public := netip.MustParseAddrPort("124.31.75.21:6881")
+	n.mu.Lock()
+	n.heard(RandomID(), public, false, now) // random: fails BEP 42 (with overwhelming probability)
+	n.heard(SecureID(public.Addr()), public, false, now)
+	n.heard(RandomID(), netip.MustParseAddrPort("192.168.1.5:6881"), false, now) // private: exempt
+	count := n.tab.len()
+	n.mu.Unlock()
+	if count != 2 {
+		t.Fatalf("table holds %d contacts, want 2 (the secure ID and the exempt one)", count)
+	}
+}

@@ -154,13 +154,20 @@ func (t *table) remove(id ID) {
 	}
 }
 
-// closest returns up to n contacts nearest to target that have not failed
-// too often, nearest first.
+// closest returns up to n contacts nearest to target that have failed
+// fewer than maxFails queries in a row, nearest first.
 func (t *table) closest(target ID, n int) []NodeInfo {
+	return t.closestWithin(target, n, t.maxFails)
+}
+
+// closestWithin is closest counting only contacts with fewer than
+// maxFails failures. Answers to other nodes use 1: only contacts that
+// have not missed their last query are handed out.
+func (t *table) closestWithin(target ID, n, maxFails int) []NodeInfo {
 	var all []NodeInfo
 	for _, b := range t.buckets {
 		for _, c := range b.contacts {
-			if c.fails < t.maxFails {
+			if c.fails < maxFails {
 				all = append(all, c.NodeInfo)
 			}
 		}
