@@ -221,7 +221,21 @@ func TestInteropLibtorrent(t *testing.T) {
 	}
 	magnet := "magnet:?xt=urn:btih:" + ih2.String()
 	startProc(t, "/usr/bin/python3", script, "get", fmt.Sprint(freeUDPPort(t)), fmt.Sprint(pa), magnet, t.TempDir())
-	waitHandshake(t, l, ih2, 45*time.Second)
+	// Keep announcing (as a client does at its interval) until libtorrent
+	// has joined and looked the torrent up.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Second):
+			}
+			b.Announce(context.Background(), ih2, l.Addr().(*net.TCPAddr).Port)
+		}
+	}()
+	waitHandshake(t, l, ih2, 60*time.Second)
 }
 
 // npmScript is run by node next to an npm-installed bittorrent-dht: it
