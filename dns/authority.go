@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"os"
 	"sync"
-	"sync/atomic"
 )
 
 // Authoritative-server limits.
@@ -16,6 +15,8 @@ const (
 	MaxCNAMEChain = 8
 	// AXFRRecordsPerMsg is how many records go in each message of a zone transfer.
 	AXFRRecordsPerMsg = 100
+	// AXFRMaxMsgBytes bounds the records' size in one message of a zone transfer.
+	AXFRMaxMsgBytes = 16 << 10
 )
 
 // Zone is the data of one zone and the [Handler] that serves it
@@ -47,7 +48,8 @@ type Zone struct {
 	nodes  map[Name]map[Type][]RR // canonical owner -> type -> RRset
 	exists map[Name]int           // canonical names with records at or below them -> count
 	order  []Name                 // owners in first-seen order, for transfers and the file
-	rot    atomic.Uint32
+	rotMu  sync.Mutex
+	rot    map[rotKey]uint32 // per-RRset round-robin position
 }
 
 // NewZone builds a zone with apex origin from rrs, which must hold exactly
@@ -72,6 +74,27 @@ func NewZone(origin Name, rrs []RR) (*Zone, error) {
 		return nil, errors.New("dns: zone " + origin.String() + " needs exactly one SOA record")
 	}
 	return z, nil
+}
+
+// Replace swaps the zone's records for rrs, as a secondary server does after
+// a zone transfer. rrs must satisfy the same rules as for [NewZone]; on
+// error the zone is unchanged.
+func (z *Zone) Replace(rrs []RR) error {
+	nz, err := NewZone(z.origin, rrs)
+	if err != nil {
+		return err
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.nodes, z.exists, z.order = nz.nodes, nz.exists, nz.order
+	return nil
+}
+
+// Serial returns the serial number of the zone's SOA record.
+func (z *Zone) Serial() uint32 {
+	z.mu.RLock()
+	defer z.mu.RUnlock()
+	return z.soa().Data.(*SOA).Serial
 }
 
 // LoadZone reads a zone from a master file (see [ParseZone]); the zone's
@@ -337,13 +360,28 @@ func appendOwned(dst, rrs []RR, name Name) []RR {
 	return dst
 }
 
+type rotKey struct {
+	name Name
+	t    Type
+}
+
 // rotate returns A and AAAA RRsets rotated by one more position on every
-// answer, a simple DNS load distribution over replicated servers.
+// answer for that RRset, a simple DNS load distribution over replicated
+// servers.
 func (z *Zone) rotate(rrs []RR, t Type) []RR {
 	if (t != TypeA && t != TypeAAAA) || len(rrs) < 2 {
 		return rrs
 	}
-	i := int(z.rot.Add(1)-1) % len(rrs)
+	z.rotMu.Lock()
+	if z.rot == nil {
+		z.rot = make(map[rotKey]uint32)
+	}
+	// Keyed by the stored owner (a wildcard's, not the query's), so the
+	// map is bounded by the zone's size whatever names are asked.
+	k := rotKey{rrs[0].Name.Canonical(), t}
+	i := int(z.rot[k] % uint32(len(rrs)))
+	z.rot[k]++
+	z.rotMu.Unlock()
 	out := make([]RR, 0, len(rrs))
 	out = append(out, rrs[i:]...)
 	return append(out, rrs[:i]...)
@@ -351,16 +389,14 @@ func (z *Zone) rotate(rrs []RR, t Type) []RR {
 
 // delegation finds the highest zone cut strictly below the apex at or above name.
 func (z *Zone) delegation(name Name) (Name, []RR) {
-	var chain []Name
+	var cut Name
+	var ns []RR
 	for n := name.Canonical(); n.n > z.origin.n; n = n.Parent() {
-		chain = append(chain, n)
-	}
-	for i := len(chain) - 1; i >= 0; i-- {
-		if ns := z.nodes[chain[i]][TypeNS]; len(ns) > 0 {
-			return chain[i], ns
+		if rrs := z.nodes[n][TypeNS]; len(rrs) > 0 {
+			cut, ns = n, rrs // keep walking up: the highest cut wins
 		}
 	}
-	return Root, nil
+	return cut, ns
 }
 
 // wildcard finds the node that synthesizes name: "*" under its closest
@@ -450,7 +486,17 @@ func (z *Zone) serveAXFR(w ResponseWriter, r *Msg) {
 	z.mu.RUnlock()
 	rrs = append(rrs, soa)
 	for len(rrs) > 0 {
-		n := min(len(rrs), AXFRRecordsPerMsg)
+		// Up to AXFRRecordsPerMsg records, and fewer when they are large,
+		// so that every message stays far below the 64 KiB TCP frame.
+		n, size := 0, 0
+		for n < len(rrs) && n < AXFRRecordsPerMsg {
+			l := rrWireLen(&rrs[n])
+			if n > 0 && size+l > AXFRMaxMsgBytes {
+				break
+			}
+			size += l
+			n++
+		}
 		m := new(Msg).SetReply(r)
 		m.Authoritative = true
 		m.Answer = rrs[:n]
@@ -459,4 +505,13 @@ func (z *Zone) serveAXFR(w ResponseWriter, r *Msg) {
 			return
 		}
 	}
+}
+
+// rrWireLen returns the uncompressed wire length of rr.
+func rrWireLen(rr *RR) int {
+	p := packer{noCompress: true}
+	if p.rr(rr, 0) != nil {
+		return MaxMsgSize
+	}
+	return len(p.msg)
 }

@@ -29,10 +29,10 @@
 //	;gaia.cs.umass.edu.		IN	A
 //
 //	;; AUTHORITY SECTION:
-//	umass.edu.	172800	IN	NS	dns.umass.edu.
+//	umass.edu.		172800	IN	NS	dns.cs.umass.edu.
 //
 //	;; ADDITIONAL SECTION:
-//	dns.umass.edu.	172800	IN	A	128.119.40.12
+//	dns.cs.umass.edu.	172800	IN	A	128.119.240.1
 //
 // On the wire, a reply with one question and two A answers is 64 octets; the
 // answers name their owner with a two-octet compression pointer (c00c) to
@@ -59,7 +59,9 @@
 //
 // Dynamic update (RFC 2136) adds and deletes records in a running [Zone]
 // and rewrites its file; [Server.TSIGKeys] and [Client.TSIG] sign requests
-// and replies with shared keys (RFC 8945, HMAC-SHA256), as nsupdate -y does.
+// and replies with shared keys (RFC 8945, HMAC-SHA256), as nsupdate -y does,
+// zone transfers included. A [Secondary] loads a zone from its primary with
+// [Client.Transfer] and refreshes it on the SOA's timers.
 //
 // [Client] sends one query and matches its reply; [Resolver] looks names up,
 // either as a stub that asks a recursive server, or iteratively from the root
@@ -68,7 +70,7 @@
 //
 //	gaia.cs.umass.edu. A -> 127.0.0.10:53 (. server): referral to edu.
 //	gaia.cs.umass.edu. A -> 127.0.0.11:53 (edu. server): referral to umass.edu.
-//	gaia.cs.umass.edu. A -> 127.0.0.12:53 (umass.edu. server): answer aa=true
+//	gaia.cs.umass.edu. A -> 127.0.0.13:53 (umass.edu. server): answer aa=true
 //	    gaia.cs.umass.edu.	600	IN	A	128.119.245.12
 //
 // # Limits
@@ -95,12 +97,12 @@
 //
 //   - [RFC 1034]: Domain names: concepts and facilities
 //   - [RFC 1035]: Domain names: implementation and specification
-//   - [RFC 2181]: Clarifications to the DNS specification
 //   - [RFC 2136]: Dynamic updates in the DNS
+//   - [RFC 2181]: Clarifications to the DNS specification
 //   - [RFC 2308]: Negative caching of DNS queries
+//   - [RFC 3596]: DNS extensions to support IP version 6 (AAAA, ip6.arpa)
 //   - [RFC 3597]: Handling of unknown DNS resource record types
 //   - [RFC 4592]: The role of wildcards in the DNS
-//   - [RFC 3596]: DNS extensions to support IP version 6 (AAAA, ip6.arpa)
 //   - [RFC 5452]: Measures for making DNS more resilient against forged answers
 //   - [RFC 5936]: DNS zone transfer protocol (AXFR)
 //   - [RFC 6891]: Extension mechanisms for DNS (EDNS(0))
@@ -109,12 +111,12 @@
 //
 // [RFC 1034]: https://www.rfc-editor.org/rfc/rfc1034
 // [RFC 1035]: https://www.rfc-editor.org/rfc/rfc1035
-// [RFC 2181]: https://www.rfc-editor.org/rfc/rfc2181
 // [RFC 2136]: https://www.rfc-editor.org/rfc/rfc2136
+// [RFC 2181]: https://www.rfc-editor.org/rfc/rfc2181
 // [RFC 2308]: https://www.rfc-editor.org/rfc/rfc2308
+// [RFC 3596]: https://www.rfc-editor.org/rfc/rfc3596
 // [RFC 3597]: https://www.rfc-editor.org/rfc/rfc3597
 // [RFC 4592]: https://www.rfc-editor.org/rfc/rfc4592
-// [RFC 3596]: https://www.rfc-editor.org/rfc/rfc3596
 // [RFC 5452]: https://www.rfc-editor.org/rfc/rfc5452
 // [RFC 5936]: https://www.rfc-editor.org/rfc/rfc5936
 // [RFC 6891]: https://www.rfc-editor.org/rfc/rfc6891

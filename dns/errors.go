@@ -35,6 +35,7 @@ type WireError struct {
 	Err     error  // one of the sentinel errors
 }
 
+// Error returns "dns: <cause> in <section> at offset <n>".
 func (e *WireError) Error() string {
 	return e.Err.Error() + " in " + e.Section + " at offset " + strconv.Itoa(e.Offset)
 }
@@ -50,6 +51,7 @@ type ParseError struct {
 	Err   error  // the cause; wraps ErrSyntax for grammar errors
 }
 
+// Error returns "dns: <file>:line <n>: <cause> at \"<token>\"".
 func (e *ParseError) Error() string {
 	s := "dns: "
 	if e.File != "" {
@@ -83,6 +85,7 @@ type RcodeError struct {
 	Rcode Rcode
 }
 
+// Error returns "dns: <name>: <RCODE>".
 func (e *RcodeError) Error() string {
 	return "dns: " + e.Name.String() + ": " + e.Rcode.String()
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/applayer/applayer/dns"
@@ -113,4 +115,71 @@ ns   A 127.0.0.1
 	// Output:
 	// 10 mail.example.test.
 	// 20 backup.example.test.
+}
+
+// The lesson's iterated resolution on loopback: a root server refers to the
+// edu server, which refers to umass.edu's server, which answers. Every
+// server listens on its own 127.0.0.x address and all share one port,
+// because referrals carry addresses, not ports.
+func ExampleResolver_Resolve() {
+	zones := []struct{ addr, origin, text string }{
+		{"127.0.0.10", ".", `. 86400 SOA a.root-servers.net. nstld.verisign-grs.com. 1 1800 900 604800 86400
+. NS a.root-servers.net.
+a.root-servers.net. A 127.0.0.10
+edu. NS a.edu-servers.net.
+a.edu-servers.net. A 127.0.0.11`},
+		{"127.0.0.11", "edu.", `edu. 86400 SOA a.edu-servers.net. hostmaster.educause.edu. 1 1800 900 604800 86400
+edu. NS a.edu-servers.net.
+umass.edu. NS dns.cs.umass.edu.
+dns.cs.umass.edu. A 127.0.0.13`},
+		{"127.0.0.13", "umass.edu.", `umass.edu. 3600 SOA dns.cs.umass.edu. hostmaster.umass.edu. 1 10800 3600 604800 300
+umass.edu. NS dns.cs.umass.edu.
+gaia.cs.umass.edu. 600 A 128.119.245.12`},
+	}
+	port := "0"
+	var root netip.AddrPort
+	for _, z := range zones {
+		rrs, _ := dns.ParseZone(strings.NewReader(z.text), dns.Root, z.origin)
+		zone, err := dns.NewZone(dns.MustName(z.origin), rrs)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		pc, l, err := dns.ListenUDPTCP(net.JoinHostPort(z.addr, port))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		srv := &dns.Server{Handler: zone, Logger: slog.New(slog.DiscardHandler)}
+		go srv.ServePacket(pc)
+		go srv.Serve(l)
+		defer srv.Close()
+		if port == "0" {
+			root = netip.MustParseAddrPort(pc.LocalAddr().String())
+			port = strconv.Itoa(int(root.Port()))
+		}
+	}
+
+	r := &dns.Resolver{
+		Roots: []netip.AddrPort{root},
+		Cache: &dns.Cache{},
+		Trace: func(s dns.Step) {
+			fmt.Printf("asked the %s server at %s: %s", s.Zone, s.Server.Addr(), s.Kind)
+			if s.Kind == "referral" {
+				fmt.Printf(" to %s", s.Referral)
+			}
+			fmt.Println()
+		},
+	}
+	res, err := r.Resolve(context.Background(), dns.MustName("gaia.cs.umass.edu."), dns.TypeA)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Answer[0])
+	// Output:
+	// asked the . server at 127.0.0.10: referral to edu.
+	// asked the edu. server at 127.0.0.11: referral to umass.edu.
+	// asked the umass.edu. server at 127.0.0.13: answer
+	// gaia.cs.umass.edu.	600	IN	A	128.119.245.12
 }

@@ -2,6 +2,9 @@ package dns
 
 import (
 	"bytes"
+	"context"
+	"log/slog"
+	"net"
 	"strings"
 	"testing"
 
@@ -59,6 +62,34 @@ func FuzzZone(f *testing.F) {
 		}
 		if d := cmp.Diff(rrs, got, cmpOpts); d != "" {
 			t.Fatalf("zone round trip mismatch (-want +got):\n%s", d)
+		}
+	})
+}
+
+// nopPacketWriter discards replies.
+type nopPacketWriter struct{ n int }
+
+func (w *nopPacketWriter) WriteTo(b []byte, addr net.Addr) (int, error) { w.n++; return len(b), nil }
+func (w *nopPacketWriter) LocalAddr() net.Addr {
+	return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 53}
+}
+
+// FuzzServe: the server and the authoritative zone never panic on any
+// datagram, and answer everything that has a header and is not a reply.
+func FuzzServe(f *testing.F) {
+	for _, tt := range unpackTests {
+		f.Add(tt.in)
+	}
+	q, _ := new(Msg).SetQuestion(MustName("www.example.test."), TypeA).Pack()
+	f.Add(q)
+	z := newExampleZone(f)
+	srv := &Server{Handler: z, Logger: slog.New(slog.DiscardHandler)}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		pw := &nopPacketWriter{}
+		w := &respWriter{srv: srv, network: "udp", local: pw.LocalAddr(), remote: &net.UDPAddr{IP: net.IPv4(127, 0, 0, 2), Port: 5353}, pw: pw}
+		srv.serveMsg(context.Background(), w, b)
+		if len(b) >= headerLen && b[2]&0x80 == 0 && pw.n != 1 {
+			t.Fatalf("no reply to %x", b)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -149,7 +150,7 @@ zone:
 		t.Fatal(err)
 	}
 	cmd := exec.Command(nsd, "-d", "-c", confPath)
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -159,18 +160,11 @@ zone:
 		cmd.Wait()
 	})
 	ctx := context.Background()
-	c := &Client{Timeout: 500 * time.Millisecond, Attempts: 1}
 	// Wait until NSD answers (it loads the zone after binding).
-	var m *Msg
-	for i := 0; i < 40; i++ {
-		m, err = c.Exchange(ctx, new(Msg).SetQuestion(MustName("ns1.example.test."), TypeA), addr)
-		if err == nil && m.Rcode == RcodeSuccess {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if err != nil || m.Rcode != RcodeSuccess {
-		t.Fatalf("nsd did not answer: %v %v\n%s", err, m, stderr.String())
+	waitAnswer(t, addr, "ns1.example.test.", &stderr)
+	m, err := (&Client{}).Exchange(ctx, new(Msg).SetQuestion(MustName("ns1.example.test."), TypeA), addr)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if !m.Authoritative || len(m.Answer) != 1 {
 		t.Errorf("nsd reply: %v", m)
@@ -196,6 +190,24 @@ zone:
 	}
 }
 
+// syncBuffer collects the output of peer processes, which write concurrently.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // freeAddr returns a loopback address with a port that was just free for UDP and TCP.
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -210,10 +222,11 @@ func freeAddr(t *testing.T) string {
 }
 
 // waitAnswer polls addr until it answers name authoritatively.
-func waitAnswer(t *testing.T, addr string, name string, log *bytes.Buffer) {
+func waitAnswer(t *testing.T, addr string, name string, log *syncBuffer) {
 	t.Helper()
+	// Generous: peers start slowly on a loaded machine.
 	c := &Client{Timeout: 300 * time.Millisecond, Attempts: 1}
-	for i := 0; i < 50; i++ {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		m, err := c.Exchange(context.Background(), new(Msg).SetQuestion(MustName(name), TypeA), addr)
 		if err == nil && m.Rcode == RcodeSuccess && m.Authoritative {
 			return
@@ -268,7 +281,7 @@ zone:
 	confPath := filepath.Join(dir, "knot.conf")
 	os.WriteFile(confPath, []byte(conf), 0o644)
 	cmd := exec.Command(knotd, "-c", confPath)
-	var log bytes.Buffer
+	var log syncBuffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -314,5 +327,136 @@ zone:
 	r := &Resolver{Servers: []string{addr}}
 	if addrs, err := r.LookupHost(context.Background(), "chain.example.test"); err != nil || len(addrs) != 4 {
 		t.Errorf("LookupHost via Knot = %v, %v", addrs, err)
+	}
+}
+
+// TestRealHierarchyInterop: our iterative resolver walks a hierarchy of real
+// servers: NSD serving the root and edu zones on 127.0.0.10, Knot serving
+// umass.edu on 127.0.0.13, both on one port (referrals carry no ports).
+func TestRealHierarchyInterop(t *testing.T) {
+	nsd := requirePeer(t, "nsd")
+	knotd := requirePeer(t, "knotd")
+	dir := t.TempDir()
+	zones := map[string]string{
+		"root.zone": `. 86400 IN SOA a.root-servers.net. nstld.verisign-grs.com. 1 1800 900 604800 86400
+. 518400 IN NS a.root-servers.net.
+a.root-servers.net. 518400 IN A 127.0.0.10
+edu. 172800 IN NS a.edu-servers.net.
+a.edu-servers.net. 172800 IN A 127.0.0.10
+`,
+		"edu.zone": `edu. 86400 IN SOA a.edu-servers.net. hostmaster.educause.edu. 1 1800 900 604800 86400
+edu. 172800 IN NS a.edu-servers.net.
+umass.edu. 172800 IN NS dns.cs.umass.edu.
+dns.cs.umass.edu. 172800 IN A 127.0.0.13
+`,
+		"umass.edu.zone": `umass.edu. 3600 IN SOA dns.cs.umass.edu. hostmaster.umass.edu. 1 10800 3600 604800 300
+umass.edu. 3600 IN NS dns.cs.umass.edu.
+dns.cs.umass.edu. 3600 IN A 127.0.0.13
+gaia.cs.umass.edu. 600 IN A 128.119.245.12
+www.umass.edu. 3600 IN CNAME gaia.cs.umass.edu.
+`,
+	}
+	for f, text := range zones {
+		os.WriteFile(filepath.Join(dir, f), []byte(text), 0o644)
+	}
+	// One port free on both addresses.
+	var port string
+	for try := 0; try < 5 && port == ""; try++ {
+		pc, l, err := ListenUDPTCP("127.0.0.10:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, p, _ := net.SplitHostPort(pc.LocalAddr().String())
+		pc2, l2, err := ListenUDPTCP("127.0.0.13:" + p)
+		pc.Close()
+		l.Close()
+		if err == nil {
+			pc2.Close()
+			l2.Close()
+			port = p
+		}
+	}
+	if port == "" {
+		t.Fatal("no common free port")
+	}
+	nsdConf := fmt.Sprintf(`server:
+  ip-address: 127.0.0.10@%[1]s
+  do-ip6: no
+  username: ""
+  chroot: ""
+  zonesdir: "%[2]s"
+  pidfile: "%[2]s/nsd.pid"
+  xfrdfile: "%[2]s/xfrd.state"
+  zonelistfile: "%[2]s/zone.list"
+  xfrdir: "%[2]s"
+  database: ""
+  logfile: "%[2]s/nsd.log"
+  server-count: 1
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: "."
+  zonefile: "root.zone"
+zone:
+  name: "edu"
+  zonefile: "edu.zone"
+`, port, dir)
+	db := filepath.Join(dir, "knotdb")
+	os.MkdirAll(db, 0o755)
+	knotConf := fmt.Sprintf(`server:
+    rundir: "%[2]s"
+    listen: 127.0.0.13@%[1]s
+    background-workers: 1
+    udp-workers: 1
+    tcp-workers: 1
+log:
+  - target: stderr
+    any: info
+database:
+    storage: "%[2]s"
+control:
+    listen: "%[2]s/knot.sock"
+template:
+  - id: default
+    storage: "%[3]s"
+    zonefile-sync: -1
+    journal-content: none
+zone:
+  - domain: umass.edu
+    file: "umass.edu.zone"
+`, port, db, dir)
+	os.WriteFile(filepath.Join(dir, "nsd.conf"), []byte(nsdConf), 0o644)
+	os.WriteFile(filepath.Join(dir, "knot.conf"), []byte(knotConf), 0o644)
+	var log syncBuffer
+	for _, args := range [][]string{{nsd, "-d", "-c", filepath.Join(dir, "nsd.conf")}, {knotd, "-c", filepath.Join(dir, "knot.conf")}} {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Stdout, cmd.Stderr = &log, &log
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	}
+	waitAnswer(t, net.JoinHostPort("127.0.0.10", port), "a.root-servers.net.", &log)
+	waitAnswer(t, net.JoinHostPort("127.0.0.13", port), "gaia.cs.umass.edu.", &log)
+
+	var steps []string
+	r := &Resolver{Roots: []netip.AddrPort{netip.MustParseAddrPort(net.JoinHostPort("127.0.0.10", port))}, Cache: &Cache{},
+		Trace: func(s Step) { steps = append(steps, s.Zone.String()+" "+s.Kind) }}
+	res, err := r.Resolve(context.Background(), MustName("www.umass.edu."), TypeA)
+	if err != nil {
+		t.Fatalf("Resolve via NSD and Knot: %v\ntrace %v\n%s", err, steps, log.String())
+	}
+	if len(res.Answer) != 2 || res.Answer[1].Data.String() != "128.119.245.12" {
+		t.Errorf("answer %v", texts(res.Answer))
+	}
+	// NSD serves root and edu, so it refers straight to umass.edu; Knot answers.
+	if want := []string{". referral", "umass.edu. answer"}; strings.Join(steps, ",") != strings.Join(want, ",") {
+		t.Errorf("trace %v, want %v", steps, want)
+	}
+	res, err = r.Resolve(context.Background(), MustName("nosuch.umass.edu."), TypeA)
+	if err != nil || res.Rcode != RcodeNameError || len(res.Authority) != 1 {
+		t.Errorf("NXDOMAIN from Knot: %+v %v", res, err)
 	}
 }

@@ -222,4 +222,29 @@ func TestRecursiveServer(t *testing.T) {
 	if _, err := stub.LookupHost(context.Background(), "nosuch.umass.edu"); !IsNotFound(err) {
 		t.Errorf("NXDOMAIN through the local server: %v", err)
 	}
+	// Without RD the local server answers only from its cache.
+	norec := func(name string) *Msg {
+		q := new(Msg).SetQuestion(MustName(name), TypeA)
+		q.RecursionDesired = false
+		m, err := (&Client{}).Exchange(context.Background(), q, addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if m := norec("gaia.cs.umass.edu."); m.Rcode != RcodeSuccess || len(m.Answer) != 1 {
+		t.Errorf("RD=0 for a cached name: %v", m)
+	}
+	if m := norec("dns.cs.umass.edu."); m.Rcode != RcodeSuccess || len(m.Answer) != 1 {
+		t.Errorf("RD=0 for cached glue: %v", m)
+	}
+	if m := norec("never.asked.edu."); m.Rcode != RcodeRefused {
+		t.Errorf("RD=0 for an uncached name: %v, want REFUSED", m.Rcode)
+	}
+	// Clients outside Allow are refused: an open resolver is an amplifier.
+	closed := startServer(t, &Recursive{Resolver: local.Resolver, Allow: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}, "127.0.0.1:0")
+	m, err = (&Client{}).Exchange(context.Background(), new(Msg).SetQuestion(MustName("gaia.cs.umass.edu."), TypeA), closed)
+	if err != nil || m.Rcode != RcodeRefused {
+		t.Errorf("client outside Allow: %v %v, want REFUSED", m, err)
+	}
 }

@@ -149,9 +149,15 @@ func (p *packer) pack(m *Msg) ([]byte, error) {
 		p.msg = binary.BigEndian.AppendUint16(p.msg, uint16(q.Type))
 		p.msg = binary.BigEndian.AppendUint16(p.msg, uint16(q.Class))
 	}
-	for _, s := range [3][]RR{m.Answer, m.Authority, m.Additional} {
+	for si, s := range [3][]RR{m.Answer, m.Authority, m.Additional} {
 		for i := range s {
-			if err := p.rr(&s[i], m.Rcode); err != nil {
+			// Only the OPT record of the additional section extends the
+			// header's rcode; a stray one elsewhere keeps its own bits.
+			rcode := m.Rcode
+			if o, ok := s[i].Data.(*OPT); ok && si != 2 {
+				rcode = Rcode(o.ExtendedRcode) << 4
+			}
+			if err := p.rr(&s[i], rcode); err != nil {
 				return p.msg, err
 			}
 		}

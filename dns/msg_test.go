@@ -217,3 +217,24 @@ func TestUnpackNoAlloc(t *testing.T) {
 		t.Errorf("AppendPack into a buffer with room: %v allocs, want 0", n)
 	}
 }
+
+// TestStrayOPT: an OPT record outside the additional section (found by
+// FuzzUnpack, testdata/fuzz/FuzzUnpack/34aca47ab675a8a1) keeps its own
+// extended-rcode bits through a round trip and does not touch the header's.
+func TestStrayOPT(t *testing.T) {
+	m := &Msg{Header: Header{Rcode: RcodeRefused}}
+	m.Answer = []RR{{Name: Root, Data: &OPT{UDPSize: 512, ExtendedRcode: 48}}}
+	normalizeOPT(m)
+	m.Answer[0].Class, m.Answer[0].TTL = m.Answer[0].Data.(*OPT).classTTL(48 << 4)
+	b, err := m.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Msg
+	if err := got.Unpack(b); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(m, &got, cmpOpts); d != "" {
+		t.Errorf("mismatch (-want +got):\n%s", d)
+	}
+}

@@ -40,7 +40,8 @@ type Resolver struct {
 	// Limits bound the work of one iterative resolution; zero fields mean the defaults.
 	Limits Limits
 	// Trace, when non-nil, is called for every query sent in iterative mode,
-	// and for every answer served from the cache.
+	// and for every answer served from the cache. Concurrent resolutions
+	// call it concurrently.
 	Trace func(Step)
 }
 
@@ -161,9 +162,12 @@ func (e *noAnswerError) Error() string {
 func (e *noAnswerError) Unwrap() error { return ErrNoAnswer }
 
 // LookupHost returns the IPv4 and IPv6 addresses of host (A and AAAA records,
-// following CNAMEs), IPv4 first. It fails with a *RcodeError for NXDOMAIN,
+// following CNAMEs), IPv4 first; an address literal is returned as it is. It fails with a *RcodeError for NXDOMAIN,
 // and ErrNoAnswer when the name has neither type.
 func (r *Resolver) LookupHost(ctx context.Context, host string) ([]netip.Addr, error) {
+	if a, err := netip.ParseAddr(host); err == nil {
+		return []netip.Addr{a}, nil // an address literal needs no look-up
+	}
 	var addrs []netip.Addr
 	var firstErr error
 	for _, t := range []Type{TypeA, TypeAAAA} {

@@ -50,6 +50,10 @@ type Server struct {
 	MaxTCPQueries int
 	// Logger receives malformed requests and handler panics; nil means slog.Default().
 	Logger *slog.Logger
+	// Workers is the number of UDP requests served at once; zero means
+	// sockets.DefaultWorkers(). A recursive server, whose handler waits on
+	// other servers, wants more (dnsd uses 64).
+	Workers int
 	// TSIGKeys are the keys signed requests may use (RFC 8945). A signed
 	// request is verified before the handler sees it: a bad signature, an
 	// unknown key or a stale time gets NOTAUTH; a good one gets a signed
@@ -67,6 +71,7 @@ func (s *Server) init() {
 		s.tcp.Logger = s.Logger
 		s.udp.Handler = sockets.PacketHandlerFunc(s.servePacket)
 		s.udp.Logger = s.Logger
+		s.udp.Workers = s.Workers
 	})
 }
 
@@ -165,20 +170,21 @@ func (s *Server) udpSize() int {
 
 // respWriter is the ResponseWriter of one request.
 type respWriter struct {
-	srv     *Server
-	req     *Msg
-	network string
-	local   net.Addr
-	remote  net.Addr
-	pw      sockets.PacketWriter // UDP
-	conn    net.Conn             // TCP
-	written bool
-	buf     []byte
-	tsigKey *TSIGKey // sign replies with this key
-	reqMAC  []byte
-	tsigErr Rcode
-	signer  Name // the verified key of the request
-	signed  bool
+	srv       *Server
+	req       *Msg
+	network   string
+	local     net.Addr
+	remote    net.Addr
+	pw        sockets.PacketWriter // UDP
+	conn      net.Conn             // TCP
+	written   bool
+	buf       []byte
+	tsigKey   *TSIGKey // sign replies with this key
+	reqMAC    []byte
+	tsigErr   Rcode
+	tsigLater bool // later message of a multi-message reply
+	signer    Name // the verified key of the request
+	signed    bool
 }
 
 // TSIGSigner returns the name of the key whose signature on the request
@@ -195,7 +201,13 @@ func (w *respWriter) sign(b []byte) ([]byte, error) {
 	if w.tsigKey == nil {
 		return b, nil
 	}
-	signed, _, err := SignTSIG(b, *w.tsigKey, uint64(time.Now().Unix()), w.reqMAC, w.tsigErr)
+	// Over TCP a handler may send several messages (a zone transfer): the
+	// first is signed with the request's MAC, each later one with the MAC
+	// of the one before it (RFC 8945 section 5.3.1).
+	signed, mac, err := signTSIG(b, *w.tsigKey, uint64(time.Now().Unix()), w.reqMAC, w.tsigErr, w.tsigLater)
+	if err == nil && w.network == "tcp" && mac != nil {
+		w.reqMAC, w.tsigLater = mac, true
+	}
 	return signed, err
 }
 
@@ -208,11 +220,15 @@ func (w *respWriter) WriteMsg(m *Msg) error {
 		return errors.New("dns: second reply to a UDP request")
 	}
 	w.written = true
+	if w.buf == nil {
+		w.buf = make([]byte, 0, MaxUDPSize)
+	}
 	reqOPT := w.req.OPT()
 	if reqOPT != nil && m.OPT() == nil {
 		// EDNS0 negotiation: answer an EDNS query with our own OPT (RFC 6891 section 7).
 		mm := *m
-		mm.Additional = append(append([]RR(nil), m.Additional...), RR{Name: Root, Data: &OPT{UDPSize: uint16(w.srv.udpSize())}})
+		// The DO bit is copied from the query (RFC 3225 section 3).
+		mm.Additional = append(append([]RR(nil), m.Additional...), RR{Name: Root, Data: &OPT{UDPSize: uint16(w.srv.udpSize()), DO: reqOPT.DO}})
 		m = &mm
 	}
 	if reqOPT == nil && m.Rcode > 0xF {
@@ -223,6 +239,12 @@ func (w *respWriter) WriteMsg(m *Msg) error {
 	var err error
 	if w.network == "tcp" {
 		b, perr := m.AppendPack(w.buf[:0])
+		if errors.Is(perr, ErrMsgTooLarge) {
+			// Even TCP cannot carry it: say so rather than stay silent.
+			fail := &Msg{Header: m.Header, Question: m.Question}
+			fail.Rcode = RcodeServerFailure
+			b, perr = fail.AppendPack(w.buf[:0])
+		}
 		if perr != nil {
 			return perr
 		}
@@ -239,10 +261,10 @@ func (w *respWriter) WriteMsg(m *Msg) error {
 		limit = min(max(int(reqOPT.UDPSize), MaxUDPSize), w.srv.udpSize())
 	}
 	b, err := m.AppendPack(w.buf[:0])
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrMsgTooLarge) {
 		return err
 	}
-	if len(b) > limit {
+	if err != nil || len(b) > limit {
 		b, err = truncate(m, limit, b[:0])
 		if err != nil {
 			return err
@@ -266,8 +288,11 @@ func truncate(m *Msg, limit int, buf []byte) ([]byte, error) {
 		mm.Additional = []RR{{Name: Root, Data: o}}
 	}
 	b, err := mm.AppendPack(buf)
-	if err != nil || len(b) <= limit {
+	if err != nil && !errors.Is(err, ErrMsgTooLarge) {
 		return b, err
+	}
+	if err == nil && len(b) <= limit {
+		return b, nil
 	}
 	mm.Answer, mm.Authority = nil, nil
 	mm.Truncated = true
@@ -315,7 +340,7 @@ func (s *Server) serveMsg(ctx context.Context, w *respWriter, b []byte) {
 	req := new(Msg)
 	w.req = req
 	// A TCP connection carries many requests: forget the last one's signature.
-	w.tsigKey, w.reqMAC, w.tsigErr, w.signed = nil, nil, 0, false
+	w.tsigKey, w.reqMAC, w.tsigErr, w.signed, w.tsigLater = nil, nil, 0, false, false
 	if err := req.Unpack(b); err != nil {
 		if len(b) < headerLen || b[2]&0x80 != 0 {
 			return // no header to answer, or a stray reply

@@ -3,6 +3,7 @@ package dns
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -61,6 +62,8 @@ _sip._tcp IN SRV 10 60 5060 sip1
 	IN SRV 10 20 5060 sip2
 	IN SRV 5 0 5060 sip0
 txt	IN TXT "hello" "world"
+pool	IN A 192.0.2.101
+	IN A 192.0.2.102
 `
 
 func newExampleZone(t testing.TB) *Zone {
@@ -186,6 +189,16 @@ func TestRoundRobin(t *testing.T) {
 	if len(seen) != 3 {
 		t.Errorf("first addresses over three queries = %v, want all three servers in turn", seen)
 	}
+	// Interleaved queries for another RRset do not disturb the rotation.
+	var firsts []string
+	for i := 0; i < 3; i++ {
+		query(t, &Client{}, addr, "www.example.test.", TypeAAAA)
+		query(t, &Client{}, addr, "pool.example.test.", TypeA) // another rotating RRset
+		firsts = append(firsts, query(t, &Client{}, addr, "www.example.test.", TypeA).Answer[0].Data.String())
+	}
+	if d := cmp.Diff([]string{"192.0.2.1", "192.0.2.2", "192.0.2.3"}, firsts); d != "" {
+		t.Errorf("rotation with other queries in between (-want +got):\n%s", d)
+	}
 }
 
 func TestTruncationAndTCPFallback(t *testing.T) {
@@ -208,6 +221,11 @@ func TestEDNSNegotiation(t *testing.T) {
 	o := m.OPT()
 	if o == nil || o.UDPSize != DefaultEDNSSize {
 		t.Fatalf("reply OPT = %v, want one advertising %d", o, DefaultEDNSSize)
+	}
+	q0 := new(Msg).SetQuestion(MustName("www.example.test."), TypeA)
+	q0.SetEDNS(1232, true)
+	if m, err := (&Client{}).Exchange(context.Background(), q0, addr); err != nil || m.OPT() == nil || !m.OPT().DO {
+		t.Errorf("DO bit not copied into the reply (RFC 3225): %v %v", m, err)
 	}
 	m = query(t, &Client{NoEDNS: true}, addr, "www.example.test.", TypeA)
 	if m.OPT() != nil {
@@ -525,5 +543,212 @@ func TestTCPSeveralQueries(t *testing.T) {
 		t.Error("idle connection still open")
 	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
 		t.Error("server did not close the idle connection within 10 s")
+	}
+}
+
+// TestLookupAddr: the lesson's gethostbyaddr, a PTR query under in-addr.arpa.
+func TestLookupAddr(t *testing.T) {
+	rrs, err := ParseZone(strings.NewReader(`$ORIGIN 34.12.in-addr.arpa.
+@	3600 SOA ns.example.test. hostmaster.example.test. 1 10800 3600 604800 300
+@	NS ns.example.test.
+5.158	PTR host.example.test.
+`), Root, "rev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	z, err := NewZone(MustName("34.12.in-addr.arpa."), rrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := new(ServeMux)
+	mux.Handle(z.Origin(), z)
+	mux.Handle(MustName("example.test."), newExampleZone(t))
+	r := &Resolver{Servers: []string{startServer(t, mux, "127.0.0.1:0")}}
+	names, err := r.LookupAddr(context.Background(), netip.MustParseAddr("12.34.158.5"))
+	if err != nil || len(names) != 1 || names[0].String() != "host.example.test." {
+		t.Errorf("LookupAddr(12.34.158.5) = %v, %v", names, err)
+	}
+	if _, err := r.LookupAddr(context.Background(), netip.MustParseAddr("12.34.1.1")); !IsNotFound(err) {
+		t.Errorf("LookupAddr(12.34.1.1) err = %v, want not found", err)
+	}
+}
+
+// TestSecondary: a secondary server loads the zone from its primary by zone
+// transfer and answers the same (CHECKLIST DNS-40).
+func TestSecondary(t *testing.T) {
+	primary := newExampleZone(t)
+	addr := startServer(t, primary, "127.0.0.1:0")
+	rrs, err := (&Client{}).Transfer(context.Background(), MustName("example.test."), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secondary, err := NewZone(MustName("example.test."), rrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(primary.Records(), secondary.Records(), cmpOpts); d != "" {
+		t.Errorf("secondary differs (-primary +secondary):\n%s", d)
+	}
+	saddr := startServer(t, secondary, "127.0.0.1:0")
+	m := query(t, &Client{}, saddr, "chain.example.test.", TypeAAAA)
+	if !m.Authoritative || len(m.Answer) != 3 {
+		t.Errorf("secondary's answer: %v", m)
+	}
+	// A refused transfer is an error.
+	primary.AllowTransfer = nil
+	var re *RcodeError
+	if _, err := (&Client{}).Transfer(context.Background(), MustName("example.test."), addr); !errors.As(err, &re) || re.Rcode != RcodeRefused {
+		t.Errorf("refused transfer: err = %v, want REFUSED", err)
+	}
+}
+
+// TestClientIgnoresForgedReplies: replies with the wrong ID or question are
+// dropped, and the client waits for the real one (RFC 5452 section 9.1).
+func TestClientIgnoresForgedReplies(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	defer func() { pc.Close(); <-done }()
+	go func() {
+		defer close(done)
+		buf := make([]byte, 512)
+		n, addr, err := pc.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		var q Msg
+		if q.Unpack(buf[:n]) != nil {
+			return
+		}
+		send := func(id uint16, name string, a string) {
+			m := new(Msg).SetReply(&q)
+			m.ID = id
+			m.Question[0].Name = MustName(name)
+			m.Answer = []RR{{Name: m.Question[0].Name, Class: ClassINET, TTL: 1, Data: &A{Addr: netip.MustParseAddr(a)}}}
+			b, _ := m.Pack()
+			pc.WriteTo(b, addr)
+		}
+		send(q.ID+1, "www.example.test.", "6.6.6.6") // wrong ID
+		send(q.ID, "evil.example.test.", "6.6.6.7")  // wrong question
+		send(q.ID, "www.example.test.", "192.0.2.1") // the real reply
+	}()
+	m, err := (&Client{}).Exchange(context.Background(), new(Msg).SetQuestion(MustName("www.example.test."), TypeA), pc.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Answer[0].Data.String(); got != "192.0.2.1" {
+		t.Errorf("client accepted a forged reply: %s", got)
+	}
+}
+
+// TestSecondaryRefresh: after an update on the primary bumps the serial, a
+// refresh transfers the new zone; without a change nothing is transferred.
+func TestSecondaryRefresh(t *testing.T) {
+	primary := newExampleZone(t)
+	addr := startServer(t, primary, "127.0.0.1:0")
+	sec := &Secondary{Origin: MustName("example.test."), Primary: addr}
+	z, err := sec.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := sec.Refresh(context.Background()); err != nil || changed {
+		t.Fatalf("refresh without change: %v, %v", changed, err)
+	}
+	upd := &Msg{Header: Header{Opcode: OpcodeUpdate}}
+	upd.Question = []Question{{Name: MustName("example.test."), Type: TypeSOA, Class: ClassINET}}
+	rr, _ := ParseRR("late.example.test. 60 IN A 192.0.2.60")
+	upd.Authority = []RR{rr}
+	if r, err := (&Client{}).Exchange(context.Background(), upd, addr); err != nil || r.Rcode != RcodeSuccess {
+		t.Fatalf("update: %v %v", r, err)
+	}
+	if changed, err := sec.Refresh(context.Background()); err != nil || !changed {
+		t.Fatalf("refresh after update: %v, %v", changed, err)
+	}
+	if z.Serial() != 2 || len(z.Records()) != len(primary.Records()) {
+		t.Errorf("secondary serial %d with %d records; primary has %d", z.Serial(), len(z.Records()), len(primary.Records()))
+	}
+}
+
+// TestAXFRLargeRecords: big records are spread over messages that each fit a TCP frame.
+func TestAXFRLargeRecords(t *testing.T) {
+	z := newExampleZone(t)
+	for i := 0; i < 20; i++ {
+		var txt []string
+		for j := 0; j < 200; j++ { // 200 strings of 255 octets: ~51 KiB of data per record
+			txt = append(txt, strings.Repeat("x", 255))
+		}
+		z.add(RR{Name: MustName(fmt.Sprintf("huge%d.example.test.", i)), Class: ClassINET, TTL: 60, Data: &TXT{Txt: txt}})
+	}
+	addr := startServer(t, z, "127.0.0.1:0")
+	rrs, err := (&Client{}).Transfer(context.Background(), MustName("example.test."), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rrs) != len(z.Records()) {
+		t.Errorf("transferred %d records, zone has %d", len(rrs), len(z.Records()))
+	}
+}
+
+// TestReplyTooLarge: an RRset too large even for TCP gets SERVFAIL over TCP
+// and TC over UDP, never silence.
+func TestReplyTooLarge(t *testing.T) {
+	z := newExampleZone(t)
+	for i := 0; i < 2; i++ {
+		var txt []string
+		for j := 0; j < 200; j++ {
+			txt = append(txt, strings.Repeat(string(rune('a'+i)), 255))
+		}
+		z.add(RR{Name: MustName("huge.example.test."), Class: ClassINET, TTL: 60, Data: &TXT{Txt: txt}})
+	}
+	addr := startServer(t, z, "127.0.0.1:0")
+	if m := query(t, &Client{TCP: true}, addr, "huge.example.test.", TypeTXT); m.Rcode != RcodeServerFailure {
+		t.Errorf("over TCP: %v, want SERVFAIL", m.Rcode)
+	}
+	if m := query(t, &Client{IgnoreTruncation: true}, addr, "huge.example.test.", TypeTXT); !m.Truncated {
+		t.Errorf("over UDP: tc=%v, want TC", m.Truncated)
+	}
+}
+
+// TestClientRetriesLostDatagram: UDP loses the first query; the client
+// sends it again after its timeout, from a new source port.
+func TestClientRetriesLostDatagram(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports := make(chan int, 16)
+	done := make(chan struct{})
+	defer func() { pc.Close(); <-done }()
+	go func() {
+		defer close(done)
+		buf := make([]byte, 512)
+		for i := 0; ; i++ {
+			n, addr, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			select {
+			case ports <- addr.(*net.UDPAddr).Port:
+			default:
+			}
+			if i == 0 {
+				continue // lost
+			}
+			var q Msg
+			if q.Unpack(buf[:n]) != nil {
+				continue
+			}
+			b, _ := new(Msg).SetReply(&q).Pack()
+			pc.WriteTo(b, addr)
+		}
+	}()
+	c := &Client{Timeout: 300 * time.Millisecond, Attempts: 5}
+	if _, err := c.Exchange(context.Background(), new(Msg).SetQuestion(MustName("x.test."), TypeA), pc.LocalAddr().String()); err != nil {
+		t.Fatal(err)
+	}
+	if p1, p2 := <-ports, <-ports; p1 == p2 {
+		t.Errorf("retry used the same source port %d", p1)
 	}
 }

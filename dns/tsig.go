@@ -231,12 +231,35 @@ func tsigMAC(secret, requestMAC, msgNoTSIG []byte, key Name, t *TSIG) []byte {
 	return h.Sum(nil)
 }
 
+// tsigTimersMAC is the MAC of a later message of a multi-message reply.
+func tsigTimersMAC(secret, priorMAC, msg []byte, t *TSIG) []byte {
+	h := hmac.New(sha256.New, secret)
+	var v []byte
+	v = binary.BigEndian.AppendUint16(v, uint16(len(priorMAC)))
+	v = append(v, priorMAC...)
+	h.Write(v)
+	h.Write(msg)
+	v = v[:0]
+	v = binary.BigEndian.AppendUint16(v, uint16(t.TimeSigned>>32))
+	v = binary.BigEndian.AppendUint32(v, uint32(t.TimeSigned))
+	v = binary.BigEndian.AppendUint16(v, t.Fudge)
+	h.Write(v)
+	return h.Sum(nil)
+}
+
 // SignTSIG returns a copy of the packed message wire (which must not have a
 // TSIG record) with a TSIG record appended, and the record's MAC. now is the signing
 // time in seconds since 1970; requestMAC is the MAC of the request when
 // wire is a reply to a signed request, else nil. tsigErr is the TSIG error
 // to report (0 normally); with BADSIG or BADKEY the record carries no MAC.
 func SignTSIG(wire []byte, key TSIGKey, now uint64, requestMAC []byte, tsigErr Rcode) ([]byte, []byte, error) {
+	return signTSIG(wire, key, now, requestMAC, tsigErr, false)
+}
+
+// signTSIG signs wire; with timersOnly it signs a later message of a
+// multi-message reply (a zone transfer), whose MAC covers the prior MAC, the
+// message and only the timers (RFC 8945 section 5.3.1).
+func signTSIG(wire []byte, key TSIGKey, now uint64, requestMAC []byte, tsigErr Rcode, timersOnly bool) ([]byte, []byte, error) {
 	if len(wire) < headerLen {
 		return nil, nil, ErrShortMsg
 	}
@@ -246,7 +269,11 @@ func SignTSIG(wire []byte, key TSIGKey, now uint64, requestMAC []byte, tsigErr R
 		t.OtherData = binary.BigEndian.AppendUint16(nil, uint16(now>>32))
 		t.OtherData = binary.BigEndian.AppendUint32(t.OtherData, uint32(now))
 	}
-	if tsigErr != RcodeBadSig && tsigErr != RcodeBadKey {
+	switch {
+	case tsigErr == RcodeBadSig || tsigErr == RcodeBadKey:
+	case timersOnly:
+		t.MAC = tsigTimersMAC(key.Secret, requestMAC, wire, t)
+	default:
 		t.MAC = tsigMAC(key.Secret, requestMAC, wire, key.Name, t)
 	}
 	ar := binary.BigEndian.Uint16(wire[10:])
@@ -303,6 +330,13 @@ func tsigRecord(wire []byte) (int, RR, error) {
 // request's MAC when wire is a reply. It returns the key used and the
 // message's MAC, or an error wrapping ErrNoTSIG, ErrBadKey, ErrBadSig or ErrBadTime.
 func VerifyTSIG(wire []byte, keys []TSIGKey, now uint64, requestMAC []byte) (TSIGKey, []byte, error) {
+	return verifyTSIG(wire, keys, now, requestMAC, nil, false)
+}
+
+// verifyTSIG verifies wire; with later set it is a later message of a
+// multi-message reply, signed over the prior MAC, the unsigned messages
+// since (pending), itself and the timers (RFC 8945 section 5.3.1).
+func verifyTSIG(wire []byte, keys []TSIGKey, now uint64, requestMAC, pending []byte, later bool) (TSIGKey, []byte, error) {
 	off, rr, err := tsigRecord(wire)
 	if err != nil {
 		return TSIGKey{}, nil, err
@@ -322,7 +356,12 @@ func VerifyTSIG(wire []byte, keys []TSIGKey, now uint64, requestMAC []byte) (TSI
 	msg := append([]byte(nil), wire[:off]...)
 	binary.BigEndian.PutUint16(msg, t.OrigID)
 	binary.BigEndian.PutUint16(msg[10:], binary.BigEndian.Uint16(msg[10:])-1)
-	want := tsigMAC(key.Secret, requestMAC, msg, rr.Name, t)
+	var want []byte
+	if later {
+		want = tsigTimersMAC(key.Secret, requestMAC, append(append([]byte(nil), pending...), msg...), t)
+	} else {
+		want = tsigMAC(key.Secret, requestMAC, msg, rr.Name, t)
+	}
 	if !hmac.Equal(want, t.MAC) {
 		return key, nil, ErrBadSig
 	}

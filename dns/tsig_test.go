@@ -134,3 +134,51 @@ func TestTSIGInterop(t *testing.T) {
 		t.Errorf("nsupdate with a wrong key:\n%s", cmdOut)
 	}
 }
+
+// TestTSIGAXFRInterop: dig -y verifies every message of a signed zone
+// transfer that spans several messages.
+func TestTSIGAXFRInterop(t *testing.T) {
+	dig := requirePeer(t, "dig")
+	z := newExampleZone(t)
+	for i := 0; i < 150; i++ {
+		rr, _ := ParseRR(fmt.Sprintf("h%d.example.test. 60 IN A 192.0.2.%d", i, i))
+		z.add(rr)
+	}
+	z.UpdateKeys = []Name{testKey.Name}
+	addr := startServerWith(t, &Server{Handler: z, TSIGKeys: []TSIGKey{testKey}, Logger: slog.New(slog.DiscardHandler)}, "127.0.0.1:0")
+	host, port, _ := net.SplitHostPort(addr)
+	y := "hmac-sha256:update-key:" + base64.StdEncoding.EncodeToString(testKey.Secret)
+	out := run(t, dig, "", "@"+host, "-p", port, "-y", y, "example.test", "AXFR")
+	if strings.Contains(out, "failure") || strings.Contains(out, "Transfer failed") {
+		t.Fatalf("dig could not verify the signed transfer:\n%s", out)
+	}
+	if n := strings.Count(out, "\tIN\tA\t192.0.2."); n < 150 {
+		t.Errorf("transfer has %d of the 150 added A records:\n%s", n, out)
+	}
+	if !strings.Contains(out, "XFR size:") || strings.Contains(out, "(messages 1,") {
+		t.Errorf("no transfer summary:\n%s", out)
+	}
+}
+
+// TestTSIGTransfer: a signed transfer spanning several messages verifies
+// message by message; the wrong key fails.
+func TestTSIGTransfer(t *testing.T) {
+	z := newExampleZone(t)
+	for i := 0; i < 250; i++ {
+		rr, _ := ParseRR(fmt.Sprintf("h%d.example.test. 60 IN A 192.0.2.%d", i, i%256))
+		z.add(rr)
+	}
+	srv := &Server{Handler: z, TSIGKeys: []TSIGKey{testKey}, Logger: slog.New(slog.DiscardHandler)}
+	addr := startServerWith(t, srv, "127.0.0.1:0")
+	rrs, err := (&Client{TSIG: &testKey}).Transfer(context.Background(), MustName("example.test."), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rrs) != len(z.Records()) {
+		t.Errorf("transferred %d records, zone has %d", len(rrs), len(z.Records()))
+	}
+	wrong := TSIGKey{Name: testKey.Name, Secret: []byte("not the secret")}
+	if _, err := (&Client{TSIG: &wrong}).Transfer(context.Background(), MustName("example.test."), addr); err == nil {
+		t.Error("transfer with the wrong key succeeded")
+	}
+}

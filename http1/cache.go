@@ -45,6 +45,10 @@ type Cache struct {
 	// MaxBytes bounds the stored content. Zero means DefaultCacheMaxBytes.
 	MaxBytes int64
 
+	// MaxObjectBytes is the largest response stored; larger ones pass
+	// through. Zero means MaxBytes/8.
+	MaxObjectBytes int64
+
 	// Logger receives origin errors. Nil means slog.Default().
 	Logger *slog.Logger
 
@@ -54,6 +58,7 @@ type Cache struct {
 	lru     *list.List               // of *cacheEntry, most recent at the front
 	byKey   map[string]*list.Element // key: URL + the Vary values
 	vary    map[string][]string      // URL -> the Vary field names of its last stored response
+	stored  map[string]int           // URL -> how many entries it has (vary is pruned at zero)
 	size    int64
 	flights map[string]*flight
 
@@ -80,6 +85,7 @@ func (c *Cache) Stats() CacheStats {
 
 type cacheEntry struct {
 	key      string
+	url      string
 	status   Status
 	reason   string
 	header   Header // end-to-end fields only
@@ -155,6 +161,11 @@ func (c *Cache) ServeHTTP(w ResponseWriter, r *Request) {
 		if e != nil && fresh && !noCache {
 			c.hits.Add(1)
 			c.serveEntry(w, r, e, "HIT")
+			return
+		}
+		if _, ok := reqCC["only-if-cached"]; ok {
+			// The client wants no origin contact (RFC 9111, 5.2.1.7).
+			Error(w, "504 not in cache", StatusGatewayTimeout)
 			return
 		}
 		// A miss or a stale entry: one origin fetch per key at a time.
@@ -273,14 +284,14 @@ func (c *Cache) fetch(w ResponseWriter, r *Request, u *url.URL, urlKey, key stri
 	}
 	c.misses.Add(1)
 	lifetime, storable := c.storable(r, resp, received)
-	max := c.maxBytes()
-	if storable && resp.ContentLength <= max/8 {
-		body, err := io.ReadAll(io.LimitReader(resp.Body, max/8+1))
+	max := c.maxObjectBytes()
+	if storable && resp.ContentLength <= max {
+		body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
 		if err != nil {
 			Error(w, "502 bad gateway", StatusBadGateway)
 			return
 		}
-		if int64(len(body)) <= max/8 {
+		if int64(len(body)) <= max {
 			e := &cacheEntry{status: resp.Status, reason: resp.Reason, body: body, stored: received, lifetime: lifetime}
 			copyEndToEnd(&e.header, &resp.Header, false)
 			e.ageAt = initialAge(&resp.Header, sent, received)
@@ -293,6 +304,13 @@ func (c *Cache) fetch(w ResponseWriter, r *Request, u *url.URL, urlKey, key stri
 		return
 	}
 	writeProxied(w, r, resp, "MISS", resp.Body)
+}
+
+func (c *Cache) maxObjectBytes() int64 {
+	if c.MaxObjectBytes > 0 {
+		return c.MaxObjectBytes
+	}
+	return c.maxBytes() / 8
 }
 
 func (c *Cache) maxBytes() int64 {
@@ -389,18 +407,21 @@ func (c *Cache) store(urlKey string, r *Request, e *cacheEntry) {
 	c.mu.Lock()
 	if c.vary == nil {
 		c.vary = map[string][]string{}
+		c.stored = map[string]int{}
 		c.byKey = map[string]*list.Element{}
 		c.lru = list.New()
 	}
 	c.vary[urlKey] = names
 	c.mu.Unlock()
-	e.key = c.keyFor(urlKey, r)
+	e.key, e.url = c.keyFor(urlKey, r), urlKey
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.byKey[e.key]; ok {
 		c.removeLocked(old)
 	}
+	c.vary[urlKey] = names // removeLocked may have pruned it
 	c.byKey[e.key] = c.lru.PushFront(e)
+	c.stored[urlKey]++
 	c.size += e.cost()
 	for c.size > c.maxBytes() && c.lru.Len() > 1 {
 		c.removeLocked(c.lru.Back())
@@ -420,6 +441,10 @@ func (c *Cache) removeLocked(el *list.Element) {
 	c.lru.Remove(el)
 	delete(c.byKey, e.key)
 	c.size -= e.cost()
+	if c.stored[e.url]--; c.stored[e.url] <= 0 {
+		delete(c.stored, e.url)
+		delete(c.vary, e.url)
+	}
 }
 
 // invalidate drops every stored variant of urlKey (RFC 9111, section 4.4).
@@ -436,7 +461,7 @@ func (c *Cache) invalidate(urlKey string) {
 // refresh applies a 304's fields to a stored entry (RFC 9111, section
 // 4.3.4) and restarts its age.
 func (c *Cache) refresh(old *cacheEntry, resp *Response, sent, received time.Time) *cacheEntry {
-	e := &cacheEntry{key: old.key, status: old.status, reason: old.reason, body: old.body, stored: received}
+	e := &cacheEntry{key: old.key, url: old.url, status: old.status, reason: old.reason, body: old.body, stored: received}
 	e.header = old.header.Clone()
 	var upd Header
 	copyEndToEnd(&upd, &resp.Header, false)

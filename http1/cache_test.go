@@ -125,6 +125,10 @@ func TestCacheHitMissRevalidate(t *testing.T) {
 	if inm, _ := rig.inm.Load().(string); inm != `"v1"` {
 		t.Errorf("revalidation sent If-None-Match %q", inm)
 	}
+	hitsBefore := rig.hits.Load()
+	if _, body := rig.get(t, MethodGet, "/never-fetched", "Cache-Control", "only-if-cached"); body != "504 not in cache\n" || rig.hits.Load() != hitsBefore {
+		t.Errorf("only-if-cached miss: %q, origin hits %d -> %d", body, hitsBefore, rig.hits.Load())
+	}
 	st := rig.cache.Stats()
 	if st.Hits != 2 || st.Revalidations != 2 {
 		t.Errorf("stats %+v", st)
@@ -165,6 +169,12 @@ func TestCacheLRU(t *testing.T) {
 	st := rig.cache.Stats()
 	if st.Bytes > 2000 || st.Objects >= 8 || st.Objects == 0 {
 		t.Errorf("after 8 objects: %+v", st)
+	}
+	rig.cache.mu.Lock()
+	urls := len(rig.cache.vary)
+	rig.cache.mu.Unlock()
+	if urls != st.Objects {
+		t.Errorf("%d URLs remembered for %d objects: evicted ones must be forgotten", urls, st.Objects)
 	}
 	if got, _ := rig.get(t, MethodGet, "/o7"); got != "HIT" {
 		t.Errorf("most recent object: %s, want HIT", got)

@@ -368,7 +368,11 @@ func (c *Client) popIdle(key string) *ClientConn {
 	for len(list) > 0 {
 		cc := list[len(list)-1]
 		list = list[:len(list)-1]
-		c.idle[key] = list
+		if len(list) == 0 {
+			delete(c.idle, key)
+		} else {
+			c.idle[key] = list
+		}
 		if time.Since(cc.idleAt) < timeout && !cc.broken.Load() {
 			return cc
 		}
@@ -418,8 +422,13 @@ func (c *Client) CloseIdleConnections() {
 // responses in order (RFC 9112, section 9.3.2): about one round trip for
 // all of them instead of one each. Each response's Body is read into
 // memory (at most DefaultMaxPipelineBody bytes). Only requests without
-// content, or with a replayable one, should be pipelined. On an error the
-// responses read so far are returned with it.
+// content, or with a replayable one, should be pipelined. If the server
+// closes the connection part way (servers limit the requests per
+// connection), the unanswered requests are sent again on a new connection,
+// at most maxPipelineReconnects times, when they are safe and have no
+// content. On an error the responses read so far are returned with it.
+// Pipeline talks to the origin directly: it does not use Proxy or Jar and
+// does not follow redirects.
 func (c *Client) Pipeline(ctx context.Context, reqs []*Request) ([]*Response, error) {
 	if len(reqs) == 0 {
 		return nil, nil
@@ -435,10 +444,39 @@ func (c *Client) Pipeline(ctx context.Context, reqs []*Request) ([]*Response, er
 		}
 	}
 	addr := hostPort(first.Host, scheme)
-	cc, err := c.getConn(ctx, scheme+"|"+addr, scheme, addr, nil)
-	if err != nil {
-		return nil, err
+	var out []*Response
+	for reconnects := 0; ; reconnects++ {
+		cc, err := c.getConn(ctx, scheme+"|"+addr, scheme, addr, nil)
+		if err != nil {
+			return out, err
+		}
+		got, err := c.pipelineOn(ctx, cc, reqs[len(out):])
+		out = append(out, got...)
+		if err == nil {
+			return out, nil
+		}
+		rest := reqs[len(out):]
+		if reconnects >= maxPipelineReconnects || ctx.Err() != nil || !isConnReset(err) || (len(got) == 0 && !cc.reused) || !replayable(rest) {
+			return out, err
+		}
 	}
+}
+
+// maxPipelineReconnects bounds how often Pipeline starts over on a new
+// connection after the server closed one.
+const maxPipelineReconnects = 3
+
+func replayable(reqs []*Request) bool {
+	for _, r := range reqs {
+		if r.Body != nil || !r.Method.Safe() {
+			return false
+		}
+	}
+	return true
+}
+
+// pipelineOn pipelines reqs on cc and returns the responses it read.
+func (c *Client) pipelineOn(ctx context.Context, cc *ClientConn, reqs []*Request) ([]*Response, error) {
 	sent := make(chan error, 1)
 	go func() {
 		for i, r := range reqs {
@@ -470,6 +508,12 @@ func (c *Client) Pipeline(ctx context.Context, reqs []*Request) ([]*Response, er
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 		resp.Request = r
 		out = append(out, resp)
+		if resp.Close && len(out) < len(reqs) {
+			// The server said this is the last response on the connection.
+			cc.Close()
+			<-sent
+			return out, io.EOF
+		}
 	}
 	if err := <-sent; err != nil {
 		cc.Close()

@@ -1,6 +1,7 @@
 package http1
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -10,6 +11,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -428,5 +432,99 @@ func TestClientExpectRefused(t *testing.T) {
 	readBody(t, resp)
 	if resp.Status != StatusUnauthorized || body.read.Load() {
 		t.Errorf("status %v, body sent: %v", resp.Status, body.read.Load())
+	}
+}
+
+// TestClientPipelineReconnects: a server that closes after two responses
+// per connection still answers all of a pipeline of five.
+func TestClientPipelineReconnects(t *testing.T) {
+	var conns atomic.Int32
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			nc, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() { // two requests, then "Connection: close"
+				defer nc.Close()
+				rd := NewReader(nc)
+				for i := range 2 {
+					var req Request
+					if rd.ReadRequest(&req) != nil {
+						return
+					}
+					resp := &Response{Status: 200, Close: i == 1, ContentLength: int64(len(req.Path())),
+						Body: io.NopCloser(strings.NewReader(req.Path()))}
+					resp.Write(nc)
+				}
+			}()
+		}
+	}()
+	var reqs []*Request
+	for i := range 5 {
+		r, _ := NewRequest(t.Context(), MethodGet, fmt.Sprintf("http://%s/%d", l.Addr(), i), nil)
+		reqs = append(reqs, r)
+	}
+	c := &Client{}
+	defer c.CloseIdleConnections()
+	resps, err := c.Pipeline(t.Context(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range resps {
+		got = append(got, readBody(t, r))
+	}
+	if diff := cmp.Diff([]string{"/0", "/1", "/2", "/3", "/4"}, got); diff != "" || conns.Load() != 3 {
+		t.Errorf("bodies (-want +got):\n%s\nconnections %d, want 3", diff, conns.Load())
+	}
+}
+
+// TestClientAgainstPythonHTTPServer fetches from Python's http.server, an
+// HTTP/1.0 server: one object per connection, conditional GET included.
+func TestClientAgainstPythonHTTPServer(t *testing.T) {
+	python := requirePeer(t, "python3")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte("<p>from python</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	cmd := exec.Command(python, "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", dir, port)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	if _, err := bufio.NewReader(stdout).ReadString('\n'); err != nil { // "Serving HTTP on ..."
+		t.Fatalf("python http.server did not start: %v", err)
+	}
+	c := &Client{}
+	defer c.CloseIdleConnections()
+	url := "http://127.0.0.1:" + port + "/page.html"
+	resp, err := c.Get(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readBody(t, resp); body != "<p>from python</p>" || resp.Version != HTTP10 || !resp.Close {
+		t.Errorf("got %q, version %v, close %v", body, resp.Version, resp.Close)
+	}
+	again, err := c.ConditionalGet(t.Context(), url, ValidatorsOf(&resp.Header))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, again)
+	if again.Status != StatusNotModified {
+		t.Errorf("conditional GET to python: %v", again.Status)
 	}
 }

@@ -35,14 +35,35 @@ type conn struct {
 
 	hijacked   bool
 	hijackDone chan struct{}
+
+	// linger is set when the connection closes with client data possibly
+	// unread (a bad request, an unread body): closing at once could make
+	// the kernel reset the connection and destroy the response in flight.
+	linger bool
 }
 
+// Lingering close: after a half-close, read and drop what the client still
+// sends for at most this long and this much, so that our last response
+// is not lost to a TCP reset.
+const (
+	lingerTimeout  = 500 * time.Millisecond
+	maxLingerBytes = 256 << 10
+)
+
 // connReader applies the header deadline on top of sockets' per-read
-// timeout, by setting the per-read timeout to the time left.
+// timeout, by setting the per-read timeout to the time left. It also
+// sends pending responses before it blocks: responses to pipelined
+// requests are batched only while the next request is already buffered,
+// never held back while the server waits for the client.
 type connReader struct{ c *conn }
 
 func (r connReader) Read(p []byte) (int, error) {
 	c := r.c
+	if c.bw.Buffered() > 0 {
+		if err := c.bw.Flush(); err != nil {
+			return 0, err
+		}
+	}
 	if !c.headerDeadline.IsZero() {
 		d := time.Until(c.headerDeadline)
 		if d <= 0 {
@@ -71,6 +92,9 @@ func (s *Server) serveConn(ctx context.Context, sc *sockets.Conn) {
 	c.rd.Limits = s.Limits
 	c.bw = bufio.NewWriterSize(sc, 4<<10)
 	c.serve(ctx)
+	if c.linger && !c.hijacked {
+		c.lingerClose()
+	}
 	if c.hijacked {
 		select {
 		case <-c.hijackDone:
@@ -120,6 +144,31 @@ func (c *conn) serve(ctx context.Context) {
 	}
 }
 
+// lingerClose sends what is pending, half-closes, and drains the input
+// for a bounded time (see lingerTimeout).
+func (c *conn) lingerClose() {
+	if c.bw.Flush() != nil {
+		return
+	}
+	if cw, ok := c.sc.NetConn().(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	deadline := time.Now().Add(lingerTimeout)
+	var buf [4 << 10]byte
+	for n := 0; n < maxLingerBytes; {
+		d := time.Until(deadline)
+		if d <= 0 {
+			return
+		}
+		c.sc.SetReadTimeout(d)
+		m, err := c.sc.Read(buf[:])
+		n += m
+		if err != nil {
+			return
+		}
+	}
+}
+
 // readFailed answers a request that could not be read, then the
 // connection closes.
 func (c *conn) readFailed(err error) {
@@ -131,6 +180,7 @@ func (c *conn) readFailed(err error) {
 	case errors.Is(err, errHeaderTimeout), errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		c.bw.Flush()
 		writeErrorResponse(c.sc, StatusRequestTimeout)
+		c.linger = true
 		return
 	}
 	var se *StatusError
@@ -141,6 +191,7 @@ func (c *conn) readFailed(err error) {
 	c.srv.logger().Debug("http1: bad request", "remote", c.remote, "err", err)
 	c.bw.Flush()
 	writeErrorResponse(c.sc, se.Status)
+	c.linger = true
 }
 
 // writeErrorResponse writes a complete plain-text response that closes the
@@ -167,6 +218,7 @@ func (c *conn) handle(req *Request) (keep bool) {
 			if !equalFold(exp, "100-continue") {
 				c.bw.Flush()
 				writeErrorResponse(c.sc, StatusExpectationFailed)
+				c.linger = true
 				return false
 			}
 			if req.Body != NoBody {
@@ -189,9 +241,11 @@ func (c *conn) handle(req *Request) (keep bool) {
 		// handler left, within MaxBodyDrain. If a 100 (Continue) was never
 		// sent, the client may still be waiting to send it: close.
 		if w.ecr.r != nil && !w.ecr.sent {
+			c.linger = true
 			return false
 		}
 		keep = req.body.discard(c.srv.maxBodyDrain())
+		c.linger = !keep
 	}
 	return keep
 }

@@ -96,6 +96,9 @@ func (c *Cookie) String() string {
 	if c.Name != "" && !ValidFieldName(c.Name) || !validCookieValue(c.Value) || strings.ContainsAny(c.Value, " ,") {
 		return ""
 	}
+	if c.Name == "" && (c.Value == "" || strings.Contains(c.Value, "=")) {
+		return "" // a nameless cookie whose value has "=" would read back differently
+	}
 	var b strings.Builder
 	if c.Name != "" {
 		b.WriteString(c.Name)

@@ -109,3 +109,29 @@ func TestJar(t *testing.T) {
 		t.Errorf("after delete: %q", got)
 	}
 }
+
+func TestRequestCookiesAndSetCookie(t *testing.T) {
+	r := &Request{Header: hdr("Cookie", "1678; session=abc; theme=dark")}
+	var got []string
+	for _, c := range r.Cookies() {
+		got = append(got, c.Name+"|"+c.Value)
+	}
+	if diff := cmp.Diff([]string{"|1678", "session|abc", "theme|dark"}, got); diff != "" {
+		t.Errorf("Cookies mismatch (-want +got):\n%s", diff)
+	}
+	addr := startServer(t, &Server{Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
+		SetCookie(w, &Cookie{Value: "1678"})
+		SetCookie(w, &Cookie{Name: "bad", Value: "a;b"}) // dropped
+		SetCookie(w, &Cookie{Name: "s", Value: "v", Path: "/", HttpOnly: true})
+	})})
+	c := &Client{}
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(t.Context(), "http://"+addr+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if diff := cmp.Diff([]string{"1678", "s=v; Path=/; HttpOnly"}, resp.Header.Values("Set-Cookie")); diff != "" {
+		t.Errorf("Set-Cookie mismatch (-want +got):\n%s", diff)
+	}
+}

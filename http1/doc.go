@@ -34,6 +34,25 @@
 //	S:
 //	S: (6821 bytes of HTML)
 //
+// # Messages, methods and status codes
+//
+// A request line is "method SP URL SP version CRLF"; header lines are
+// "name: value CRLF"; an empty line (CRLF at the start of a line) ends
+// the header, and the entity body follows. HTTP/1.0 (RFC 1945) has GET,
+// POST (form input in the body) and HEAD (the header a GET would get,
+// without the object); HTTP/1.1 adds PUT (replace the file at the URL
+// with the body), DELETE, OPTIONS and CONNECT, among others ([Method]).
+// Form input can also travel in the URL: "/animalsearch?monkeys&banana"
+// ([Request.RawQuery]). A response starts with a status line, "version SP
+// code SP phrase": 200 OK (the object follows), 301 Moved Permanently
+// (the new URL is in Location), 304 Not Modified, 400 Bad Request, 404
+// Not Found, 505 HTTP Version Not Supported ([Status]).
+//
+// Unlike FTP, HTTP sends its control information in band, on the same
+// connection as the data; unlike SMTP (a push protocol), it is a pull
+// protocol, each object travels in its own response, and bodies are 8-bit
+// clean, framed by Content-Length or chunked transfer coding.
+//
 // # Non-persistent, persistent and pipelined connections
 //
 // HTTP/1.0 opens a new TCP connection for each object: one round-trip
@@ -64,10 +83,24 @@
 // [Reader] is the framing layer: it reads a head under [Limits] and gives
 // the message a Body that reads exactly its content (Content-Length,
 // chunked, or until the connection closes). [Server] and [Client] are the
-// session layer. [Request], [Response], [Header], [Handler] and
-// [ResponseWriter] are shared with the http2 package, so one Handler
-// serves both versions. [FromNetHTTP] and [ToNetHTTP] adapt handlers to
-// and from net/http.
+// session layer: [Server] answers each connection's requests in order;
+// [ClientConn] is one client connection (Send and Receive, which is all
+// pipelining needs) and [Client] pools them, follows redirects and keeps
+// cookies in a [Jar]. [Validators] and [Client.ConditionalGet] make
+// conditional requests; [FileServer] and [FileServerDir] answer them.
+// [Request], [Response], [Header], [Handler] and [ResponseWriter] are
+// shared with the http2 package, so one Handler serves both versions.
+// [FromNetHTTP] and [ToNetHTTP] adapt handlers to and from net/http.
+//
+// # Cookies
+//
+// HTTP is stateless; cookies carry state. The textbook exchange: the
+// server answers the first request with "Set-Cookie: 1678", and the
+// browser sends "Cookie: 1678" with every later request to that site,
+// so the site can find the user in its database. [ParseSetCookie],
+// [SetCookie] and [Request.Cookies] are the two header lines; [Jar] is
+// the browser's cookie file, with RFC 6265's domain and path matching
+// and expiry.
 //
 // # Limits
 //

@@ -5,7 +5,9 @@ import (
 	"io"
 	"io/fs"
 	stdmime "mime"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"os"
 	"path"
@@ -18,8 +20,9 @@ import (
 // FileServer returns a Handler that serves the files of fsys: GET and
 // HEAD, a directory's index.html or a listing, Content-Type by extension
 // (sniffed when unknown), Last-Modified and If-Modified-Since (the
-// conditional GET, answered 304), an ETag and If-None-Match, and single
-// byte ranges (206 Partial Content, RFC 9110, section 14).
+// conditional GET, answered 304), an ETag and If-None-Match, and byte
+// ranges (206 Partial Content, several ranges as multipart/byteranges,
+// RFC 9110, section 14) with If-Range.
 //
 // Request paths are cleaned, so ".." never leaves the root; fsys decides
 // what symbolic links may reach: use [FileServerDir], whose os.Root stops
@@ -158,17 +161,21 @@ func serveContent(w ResponseWriter, r *Request, name string, st fs.FileInfo, f f
 	start, length := int64(0), size
 	status := StatusOK
 	if rng := r.Header.Get("Range"); rng != "" && ifRangeHolds(r, etag, modtime) {
-		s, l, ok := parseRange(rng, size)
+		ranges, ok := parseRanges(rng, size)
 		switch {
 		case !ok:
-			// A syntax we do not serve (several ranges): the whole file.
-		case l == 0:
+			// A syntax we do not serve, too many ranges, or more bytes
+			// than the file: the whole file (RFC 9110, 14.2 allows it).
+		case len(ranges) == 0:
 			h.Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
 			Error(w, "416 range not satisfiable", StatusRangeNotSatisfiable)
 			return
-		default:
-			start, length, status = s, l, StatusPartialContent
-			h.Set("Content-Range", "bytes "+strconv.FormatInt(s, 10)+"-"+strconv.FormatInt(s+l-1, 10)+"/"+strconv.FormatInt(size, 10))
+		case len(ranges) == 1:
+			start, length, status = ranges[0].start, ranges[0].length, StatusPartialContent
+			h.Set("Content-Range", ranges[0].contentRange(size))
+		case seekable:
+			serveMultiRange(w, r, rs, ctype, size, ranges)
+			return
 		}
 	}
 	h.Set("Content-Length", strconv.FormatInt(length, 10))
@@ -187,6 +194,72 @@ func serveContent(w ResponseWriter, r *Request, name string, st fs.FileInfo, f f
 		}
 	}
 	io.CopyN(w, src, length)
+}
+
+// serveMultiRange answers several ranges with a multipart/byteranges body
+// (RFC 9110, section 14.6), one part per range.
+func serveMultiRange(w ResponseWriter, r *Request, rs io.ReadSeeker, ctype string, size int64, ranges []byteRange) {
+	mw := multipart.NewWriter(w)
+	w.Header().Set("Content-Type", "multipart/byteranges; boundary="+mw.Boundary())
+	w.Header().Del("Content-Length")
+	w.WriteHeader(StatusPartialContent)
+	if r.Method == MethodHead {
+		return
+	}
+	for _, br := range ranges {
+		part, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {ctype}, "Content-Range": {br.contentRange(size)}})
+		if err != nil {
+			return
+		}
+		if _, err := rs.Seek(br.start, io.SeekStart); err != nil {
+			return
+		}
+		if _, err := io.CopyN(part, rs, br.length); err != nil {
+			return
+		}
+	}
+	mw.Close()
+}
+
+// maxRanges caps the ranges served in one response; a request for more
+// gets the whole file.
+const maxRanges = 16
+
+type byteRange struct{ start, length int64 }
+
+func (br byteRange) contentRange(size int64) string {
+	return "bytes " + strconv.FormatInt(br.start, 10) + "-" + strconv.FormatInt(br.start+br.length-1, 10) + "/" + strconv.FormatInt(size, 10)
+}
+
+// parseRanges parses a Range field ("bytes=0-499, -500") against size,
+// dropping unsatisfiable ranges. ok is false when the field should be
+// ignored: bad syntax, more than maxRanges ranges, or more bytes asked
+// than the file has (overlapping ranges used to amplify a response).
+func parseRanges(v string, size int64) ([]byteRange, bool) {
+	spec, found := strings.CutPrefix(v, "bytes=")
+	if !found {
+		return nil, false
+	}
+	var out []byteRange
+	var total int64
+	parts := strings.Split(spec, ",")
+	if len(parts) > maxRanges {
+		return nil, false
+	}
+	for _, p := range parts {
+		s, l, ok := parseRange("bytes="+trimOWS(p), size)
+		if !ok {
+			return nil, false
+		}
+		if l > 0 {
+			out = append(out, byteRange{s, l})
+			total += l
+		}
+	}
+	if total > size {
+		return nil, false
+	}
+	return out, true
 }
 
 type multiFile struct {

@@ -1,6 +1,9 @@
 package http1
 
 import (
+	"io"
+	stdmime "mime"
+	"mime/multipart"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,6 +62,8 @@ func TestFileServer(t *testing.T) {
 		{"suffix range", "GET", "/notes.txt", []string{"Range", "bytes=-3"}, 206, "789", []string{"Content-Range", "bytes 7-9/10"}},
 		{"open range", "GET", "/notes.txt", []string{"Range", "bytes=8-"}, 206, "89", nil},
 		{"unsatisfiable", "GET", "/notes.txt", []string{"Range", "bytes=20-"}, 416, "416 range not satisfiable\n", []string{"Content-Range", "bytes */10"}},
+		{"two ranges", "GET", "/notes.txt", []string{"Range", "bytes=0-1, 8-"}, 206, "", nil},
+		{"overlapping ranges refused", "GET", "/notes.txt", []string{"Range", "bytes=0-9, 0-9"}, 200, "0123456789", nil},
 		{"if-range stale", "GET", "/notes.txt", []string{"Range", "bytes=2-5", "If-Range", `"old"`}, 200, "0123456789", nil},
 		{"head", "HEAD", "/notes.txt", nil, 200, "", []string{"Content-Length", "10"}},
 		{"post refused", "POST", "/notes.txt", nil, 405, "405 method not allowed\n", []string{"Allow", "GET, HEAD"}},
@@ -92,6 +97,23 @@ func TestFileServer(t *testing.T) {
 			for i := 0; i < len(tt.wantHdr); i += 2 {
 				if got := resp.Header.Get(tt.wantHdr[i]); got != tt.wantHdr[i+1] {
 					t.Errorf("%s = %q, want %q", tt.wantHdr[i], got, tt.wantHdr[i+1])
+				}
+			}
+			if tt.name == "two ranges" {
+				ct := resp.Header.Get("Content-Type")
+				_, params, _ := stdmime.ParseMediaType(ct)
+				mr := multipart.NewReader(strings.NewReader(body), params["boundary"])
+				var parts []string
+				for {
+					p, err := mr.NextPart()
+					if err != nil {
+						break
+					}
+					b, _ := io.ReadAll(p)
+					parts = append(parts, p.Header.Get("Content-Range")+"="+string(b))
+				}
+				if !strings.HasPrefix(ct, "multipart/byteranges; boundary=") || strings.Join(parts, " ") != "bytes 0-1/10=01 bytes 8-9/10=89" {
+					t.Errorf("multipart ranges: %s %q", ct, parts)
 				}
 			}
 			if tt.name == "listing" && (!strings.Contains(body, `<a href="a.css">a.css</a>`) || !strings.Contains(body, "noext")) {

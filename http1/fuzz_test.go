@@ -3,7 +3,9 @@ package http1
 import (
 	"bytes"
 	"io"
+	"net"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -135,6 +137,94 @@ func FuzzChunked(f *testing.F) {
 		got2, err := io.ReadAll(&b2)
 		if err != nil || !bytes.Equal(got, got2) {
 			t.Fatalf("re-read %q, %v; want %q", got2, err, got)
+		}
+	})
+}
+
+// FuzzParseSetCookie: no panic; a cookie that parses and formats parses
+// back to the same cookie.
+func FuzzParseSetCookie(f *testing.F) {
+	for _, s := range []string{"1678", "id=a3fWa; Expires=Wed, 21 Oct 2015 07:28:00 GMT; Secure; HttpOnly",
+		"a=b; Domain=.Example.COM; Path=/docs; Max-Age=3600; SameSite=Lax", "a=b; expires=Sunday, 06-Nov-94 08:49:37 GMT"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, ok := ParseSetCookie(s)
+		if !ok {
+			return
+		}
+		out := c.String()
+		if out == "" {
+			return // not every parsed value may be sent (spaces, commas)
+		}
+		c2, ok := ParseSetCookie(out)
+		if !ok {
+			t.Fatalf("%q formatted as %q, which does not parse", s, out)
+		}
+		c.Expires, c2.Expires = c.Expires.Truncate(time.Second), c2.Expires.Truncate(time.Second)
+		if c.Expires.Year() < 1601 || c.Expires.Year() > 9999 {
+			return
+		}
+		if diff := cmp.Diff(c, c2); diff != "" && c.Path == c2.Path && c.Domain == c2.Domain {
+			t.Fatalf("%q -> %q changed (-first +second):\n%s", s, out, diff)
+		}
+	})
+}
+
+// FuzzParseDate: no panic; a parsed date formats and parses back to itself.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil || d.Year() < 1000 || d.Year() > 9999 {
+			return
+		}
+		d2, err := ParseDate(FormatDate(d))
+		if err != nil || !d2.Equal(d.Truncate(time.Second)) {
+			t.Fatalf("%q -> %v -> %q -> %v, %v", s, d, FormatDate(d), d2, err)
+		}
+	})
+}
+
+// FuzzServer sends arbitrary bytes to a live Server over loopback: the
+// server must answer or close within a bounded time, never panic, and
+// keep serving others.
+func FuzzServer(f *testing.F) {
+	f.Add([]byte(browserGET))
+	f.Add([]byte("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /big HTTP/1.1\r\nHost: a\r\n\r\n"))
+	for _, tt := range malformedRequests {
+		if len(tt.in) < 1000 {
+			f.Add([]byte(tt.in))
+		}
+	}
+	s := &Server{Handler: echoHandler(), Limits: fuzzLimits, ReadHeaderTimeout: time.Second, IdleTimeout: time.Second}
+	addr := startServer(f, s)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		go func() {
+			c.Write(in)
+			c.(*net.TCPConn).CloseWrite()
+		}()
+		if _, err := io.Copy(io.Discard, c); err != nil {
+			t.Fatalf("server neither answered nor closed: %v (input %q)", err, in)
+		}
+		ok, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ok.Close()
+		ok.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(ok, "GET /alive HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+		out, _ := io.ReadAll(ok)
+		if !bytes.HasSuffix(out, []byte("GET /alive 0 ")) {
+			t.Fatalf("server stopped serving after %q: %q", in, out)
 		}
 	})
 }

@@ -203,3 +203,27 @@ func TestHeader(t *testing.T) {
 		t.Errorf("Clone/Reset: %v %v", c.Fields(), h.Fields())
 	}
 }
+
+// TestValidValueBytes: the eight-at-a-time check agrees with the table.
+func TestValidValueBytes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		v := rapid.SliceOfN(rapid.SampledFrom([]byte{0, 1, '\t', '\n', '\r', 0x1f, ' ', 'a', '~', 0x7e, 0x7f, 0x80, 0xff}), 0, 40).Draw(t, "v")
+		want := true
+		for _, c := range v {
+			want = want && valueTable[c]
+		}
+		if got := validValueBytes(v); got != want {
+			t.Fatalf("validValueBytes(%q) = %v, want %v", v, got, want)
+		}
+	})
+	for c := range 256 {
+		for pos := range 9 {
+			v := []byte("abcdefghi")
+			v[pos] = byte(c)
+			want := valueTable[c]
+			if got := validValueBytes(v); got != want {
+				t.Fatalf("byte %#x at %d: %v, want %v", c, pos, got, want)
+			}
+		}
+	}
+}

@@ -63,6 +63,9 @@ func (w *response) WriteHeader(status Status) {
 		panic("http1: invalid WriteHeader status " + string(appendInt(nil, int64(status))))
 	}
 	if status.Informational() && status != StatusSwitchingProtocols {
+		if status == StatusContinue {
+			w.ecr.sent = true // the body reader must not send a second one
+		}
 		if w.req.Version.AtLeast(1, 1) {
 			resp := Response{Version: HTTP11, Status: status, Header: w.header}
 			if head, err := AppendResponseHead(w.head[:0], &resp); err == nil {

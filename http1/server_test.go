@@ -1,6 +1,7 @@
 package http1
 
 import (
+	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -412,5 +413,115 @@ c.close()
 	want := "200 GET /one 0 \n200 POST /two 9 form=data\n200 data chunked\n"
 	if string(out) != want {
 		t.Errorf("python http.client got:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// TestServerFlushStreams: content flushed by the handler reaches the
+// client before the handler returns (chunked, since the length is unknown).
+func TestServerFlushStreams(t *testing.T) {
+	release := make(chan struct{})
+	addr := startServer(t, &Server{Handler: HandlerFunc(func(w ResponseWriter, r *Request) {
+		io.WriteString(w, "first ")
+		if err := w.(Flusher).Flush(); err != nil {
+			t.Error(err)
+		}
+		<-release
+		io.WriteString(w, "second")
+	})})
+	c := &Client{}
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(t.Context(), "http://"+addr+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 6)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil || string(buf) != "first " || !resp.Chunked {
+		t.Fatalf("before release: %q, %v, chunked=%v", buf, err, resp.Chunked)
+	}
+	close(release)
+	if rest := readBody(t, resp); rest != "second" {
+		t.Errorf("after release: %q", rest)
+	}
+}
+
+// TestServerFlushesBeforeWaiting: with a second pipelined request only
+// half sent, the first response still arrives.
+func TestServerFlushesBeforeWaiting(t *testing.T) {
+	addr := startServer(t, &Server{Handler: echoHandler()})
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "GET /first HTTP/1.1\r\nHost: a\r\n\r\nGET /second HTTP/1.1\r\nHo")
+	rd := NewReader(c)
+	var resp Response
+	if err := rd.ReadResponse(&resp, MethodGet); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(resp.Body); string(b) != "GET /first 0 " {
+		t.Errorf("first response %q", b)
+	}
+	io.WriteString(c, "st: a\r\nConnection: close\r\n\r\n")
+	if err := rd.ReadResponse(&resp, MethodGet); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(resp.Body); string(b) != "GET /second 0 " {
+		t.Errorf("second response %q", b)
+	}
+}
+
+// TestServerRefusalSurvivesUnreadUpload: a request refused while the
+// client is still sending a large body must still deliver its response
+// (lingering close instead of a reset).
+func TestServerRefusalSurvivesUnreadUpload(t *testing.T) {
+	addr := startServer(t, &Server{Handler: echoHandler(), MaxBodyDrain: 1024})
+	for _, head := range []string{
+		"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5, 6\r\n\r\n",                            // 400 before the body
+		"POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: 4000000\r\n\r\n",                      // body unread by the handler, past MaxBodyDrain
+		"POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4000000\r\n\r\n", // sent without waiting
+	} {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		go func() {
+			io.WriteString(c, head)
+			chunk := []byte(strings.Repeat("u", 64<<10))
+			for range 60 {
+				if _, err := c.Write(chunk); err != nil {
+					return
+				}
+			}
+		}()
+		got, err := bufio.NewReader(c).ReadString('\n')
+		c.Close()
+		if err != nil || !strings.HasPrefix(got, "HTTP/1.1 ") {
+			t.Errorf("%.40q: status line %q, %v", head, got, err)
+		}
+	}
+}
+
+// TestServerBusy: a connection over MaxConns gets 503 and is closed.
+func TestServerBusy(t *testing.T) {
+	addr := startServer(t, &Server{Handler: echoHandler(), MaxConns: 1})
+	first, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	first.SetDeadline(time.Now().Add(10 * time.Second))
+	// A full exchange proves the first connection is being served.
+	io.WriteString(first, "GET /one HTTP/1.1\r\nHost: a\r\n\r\n")
+	var resp Response
+	rd := NewReader(first)
+	if err := rd.ReadResponse(&resp, MethodGet); err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	if out := rawExchange(t, addr, ""); !strings.HasPrefix(out, "HTTP/1.1 503 ") {
+		t.Errorf("second connection got %q, want 503", out)
 	}
 }

@@ -100,7 +100,7 @@ func decodeRequest(fields []hpack.Field) (*http1.Request, error) {
 		if err := checkFieldName(f.Name); err != nil {
 			return nil, err
 		}
-		name := string(f.Name)
+		name := commonName(f.Name)
 		if connectionSpecific(name) {
 			return nil, ErrConnectionSpecific
 		}
@@ -230,7 +230,7 @@ func decodeResponse(fields []hpack.Field) (*http1.Response, error) {
 		if err := checkFieldValue(f.Value); err != nil {
 			return nil, err
 		}
-		resp.Header.Add(string(f.Name), string(f.Value))
+		resp.Header.Add(commonName(f.Name), string(f.Value))
 	}
 	if !sawStatus {
 		return nil, ErrMissingPseudo

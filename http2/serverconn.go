@@ -61,6 +61,7 @@ type serverConn struct {
 	spaceCond sync.Cond
 	// Everything below is guarded by mu.
 	streams        map[uint32]*serverStream
+	openClient     int      // client streams not yet closed: MAX_CONCURRENT_STREAMS counts these
 	recentlyClosed []uint32 // ring of closed client streams, for STREAM_CLOSED
 	maxClientID    uint32
 	nextPushID     uint32
@@ -220,9 +221,8 @@ func (sc *serverConn) readLoop(opts *ServeConnOptions) error {
 	}
 	sc.settingsTimer = time.AfterFunc(orDefault(sc.srv.SettingsTimeout, DefaultSettingsTimeout), func() {
 		sc.mu.Lock()
-		acked := sc.settingsAcked
-		sc.mu.Unlock()
-		if !acked {
+		defer sc.mu.Unlock()
+		if !sc.settingsAcked {
 			sc.conn.SetReadDeadline(aLongTimeAgo)
 		}
 	})
@@ -288,7 +288,7 @@ func (sc *serverConn) readError(err error) error {
 			return connError(ErrCodeSettingsTimeout, "SETTINGS not acknowledged")
 		}
 		if idle {
-			return errIdle
+			return errIdle // idle, or woken by a graceful shutdown
 		}
 	}
 	return err
@@ -296,14 +296,17 @@ func (sc *serverConn) readError(err error) error {
 
 var errIdle = errors.New("http2: idle timeout")
 
-// setReadDeadline applies the idle timeout while no stream is open.
+// setReadDeadline applies the idle timeout while no stream is open. It
+// runs under mu, like every other deadline change, so it cannot undo the
+// wake-up of a graceful shutdown.
 func (sc *serverConn) setReadDeadline() {
 	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	idle := len(sc.streams) == 0 && sc.running == 0
-	acked := sc.settingsAcked
-	sc.mu.Unlock()
 	switch {
-	case !acked:
+	case idle && sc.goingAway:
+		sc.conn.SetReadDeadline(aLongTimeAgo)
+	case !sc.settingsAcked:
 		// The settings timer cuts the read short if need be.
 	case idle:
 		sc.conn.SetReadDeadline(time.Now().Add(orDefault(sc.srv.IdleTimeout, DefaultIdleTimeout)))
@@ -360,10 +363,9 @@ func (sc *serverConn) queueGoAwayLocked(code ErrCode, reason string) {
 // closes once the ones in progress finish.
 func (sc *serverConn) startGracefulShutdown() {
 	sc.mu.Lock()
+	defer sc.mu.Unlock()
 	sc.queueGoAwayLocked(ErrCodeNo, "server shutting down")
-	idle := len(sc.streams) == 0 && sc.running == 0
-	sc.mu.Unlock()
-	if idle {
+	if len(sc.streams) == 0 && sc.running == 0 {
 		sc.conn.SetReadDeadline(aLongTimeAgo)
 	}
 }
@@ -510,7 +512,7 @@ func (sc *serverConn) processHeaderBlock() error {
 		sc.mu.Unlock()
 		return StreamError{StreamID: id, Code: ErrCodeProtocol, Cause: errors.New("stream depends on itself")}
 	}
-	if open := sc.openClientStreamsLocked(); open >= int(sc.maxStreams) {
+	if sc.openClient >= int(sc.maxStreams) {
 		sc.mu.Unlock()
 		return StreamError{StreamID: id, Code: ErrCodeRefusedStream}
 	}
@@ -556,18 +558,6 @@ func (sc *serverConn) processHeaderBlock() error {
 	return err
 }
 
-// openClientStreamsLocked counts the streams that count against
-// SETTINGS_MAX_CONCURRENT_STREAMS: open or half-closed client streams.
-func (sc *serverConn) openClientStreamsLocked() int {
-	n := 0
-	for id, s := range sc.streams {
-		if id%2 == 1 && s.state != StateClosed {
-			n++
-		}
-	}
-	return n
-}
-
 // newStreamLocked creates a client stream.
 func (sc *serverConn) newStreamLocked(id uint32, endStream bool) *serverStream {
 	s := &serverStream{
@@ -585,6 +575,7 @@ func (sc *serverConn) newStreamLocked(id uint32, endStream bool) *serverStream {
 		s.body.closeWithError(io.EOF)
 	}
 	sc.streams[id] = s
+	sc.openClient++
 	return s
 }
 
@@ -831,6 +822,7 @@ func (sc *serverConn) closeStreamLocked(s *serverStream, err error) {
 	delete(sc.streams, s.id)
 	sc.sched.close(s.id)
 	if s.id%2 == 1 {
+		sc.openClient--
 		if len(sc.recentlyClosed) >= int(sc.maxStreams) {
 			sc.recentlyClosed = sc.recentlyClosed[1:]
 		}

@@ -65,7 +65,12 @@ func startTLS(t testing.TB, s *Server) (addr string, pool *x509.CertPool) {
 		s.Close()
 		<-done
 	})
-	pool = x509.NewCertPool()
+	return l.Addr().String(), certPool(cert)
+}
+
+// certPool trusts cert.
+func certPool(cert tls.Certificate) *x509.CertPool {
+	pool := x509.NewCertPool()
 	pool.AddCert(cert.Leaf)
-	return l.Addr().String(), pool
+	return pool
 }

@@ -1,8 +1,13 @@
 package http2
 
 import (
+	"runtime"
 	"time"
 )
+
+// coalesceBytes: a batch smaller than this waits one scheduling round for
+// more frames before it is written.
+const coalesceBytes = 4 << 10
 
 // writeLoop is the connection's writer goroutine: it gathers frames under
 // the lock (control frames first, then header blocks in the order they
@@ -16,7 +21,16 @@ func (sc *serverConn) writeLoop() {
 		buf = sc.gatherLocked(buf[:0])
 		closing := sc.closing
 		done := closing && len(buf) == 0
+		busy := sc.running > 0
 		sc.mu.Unlock()
+		if len(buf) > 0 && len(buf) < coalesceBytes && busy && !closing {
+			// Handlers are running and may add frames in a moment: let
+			// them, and send one larger write instead of many small ones.
+			runtime.Gosched()
+			sc.mu.Lock()
+			buf = sc.gatherLocked(buf)
+			sc.mu.Unlock()
+		}
 		if len(buf) > 0 {
 			timeout := orDefault(sc.srv.WriteTimeout, DefaultWriteTimeout)
 			if closing {

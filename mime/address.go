@@ -98,7 +98,7 @@ func Mailboxes(list []Address) []Address {
 // encoded words.
 func formatPhrase(name string) string {
 	if needsEncoding(name) {
-		return EncodePhrase(name)
+		return encodeWords(name)
 	}
 	words := strings.Fields(name)
 	if strings.Join(words, " ") == name && name != "" {
@@ -492,7 +492,8 @@ func (p *addrParser) addrSpec() (string, error) {
 		if p.i < len(p.s) && p.s[p.i] == '@' {
 			break
 		}
-		if p.i < len(p.s) && (p.s[p.i] == '"' || p.s[p.i] == '.' || isAtext(p.s[p.i])) {
+		// obs-local-part: words joined by dots, with CFWS around them.
+		if p.i < len(p.s) && (p.s[p.i] == '.' || strings.HasSuffix(local.String(), ".") && (p.s[p.i] == '"' || isAtext(p.s[p.i]))) {
 			continue
 		}
 		return "", p.fail("missing '@'")

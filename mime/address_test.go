@@ -27,6 +27,7 @@ var addressTests = []struct {
 	{"UTF-8 name (RFC 6532)", "André <andre@example.fr>", []Address{{Name: "André", Addr: "andre@example.fr"}}},
 	{"quoted local part", `"john doe"@example.com`, []Address{{Addr: `"john doe"@example.com`}}},
 	{"dotted local part", "john.q.public@example.com", []Address{{Addr: "john.q.public@example.com"}}},
+	{"obs local part with CFWS (RFC 5322 4.4)", "john . q (middle) . public @ example . com", []Address{{Addr: "john.q.public@example.com"}}},
 	{"domain literal", "root@[192.0.2.1]", []Address{{Addr: "root@[192.0.2.1]"}}},
 	{"group (RFC 5322 3.4)", "A Group: Ed <ed@x.y>, fred@x.y;, bob@z.w", []Address{
 		{Name: "A Group", Group: true, Members: []Address{{Name: "Ed", Addr: "ed@x.y"}, {Addr: "fred@x.y"}}},
@@ -64,6 +65,7 @@ func TestParseAddressListErrors(t *testing.T) {
 		{"a@", nil},
 		{"Name <a@b.c", nil},
 		{"a@b..c", nil},
+		{"john doe@example.com", nil},
 	}
 	for _, tt := range tests {
 		got, err := ParseAddressList(tt.in)

@@ -41,7 +41,9 @@ type Builder struct {
 	InReplyTo  []string  // message ids, without angle brackets
 	References []string
 
-	// Header holds further fields, written after the ones above.
+	// Header holds further fields, written after the ones above. Values
+	// that are not ASCII are written as encoded words, which suits
+	// unstructured fields (Comments, X-...); give structured ones in ASCII.
 	Header Header
 
 	Text string // text/plain body, UTF-8
@@ -67,9 +69,6 @@ type Attachment struct {
 	Reader io.Reader
 }
 
-// ErrMissingFrom is returned when a Builder has no From address.
-var ErrMissingFrom = errors.New("mime: message has no From address")
-
 // Bytes returns the message.
 func (b *Builder) Bytes() ([]byte, error) {
 	var buf bytes.Buffer
@@ -84,7 +83,8 @@ func (b *Builder) WriteTo(w io.Writer) (int64, error) {
 	if len(b.From) == 0 {
 		return 0, ErrMissingFrom
 	}
-	cw := &countWriter{w: bufio.NewWriter(w)}
+	cw := &countWriter{w: w}
+	bw := bufio.NewWriter(cw)
 	root, err := b.tree()
 	if err != nil {
 		return 0, err
@@ -95,12 +95,14 @@ func (b *Builder) WriteTo(w io.Writer) (int64, error) {
 	}
 	h = append(h, root.header...)
 	root.header = h
-	if err := root.write(cw); err != nil {
+	if err := root.write(bw); err != nil {
 		return cw.n, err
 	}
-	return cw.n, cw.w.(*bufio.Writer).Flush()
+	err = bw.Flush()
+	return cw.n, err
 }
 
+// countWriter counts the octets that reach w.
 type countWriter struct {
 	w io.Writer
 	n int64
@@ -165,7 +167,11 @@ func (b *Builder) messageHeader() (Header, error) {
 		h.Add("Subject", EncodeHeader(b.Subject))
 	}
 	for _, f := range b.Header {
-		h = append(h, Field{Name: f.Name, Value: f.Value})
+		v := f.Value
+		if !isASCII([]byte(v)) && !strings.ContainsAny(v, "\r\n") {
+			v = EncodeHeader(v) // CR and LF are left for AppendField to refuse
+		}
+		h = append(h, Field{Name: f.Name, Value: v})
 	}
 	h.Add("MIME-Version", "1.0")
 	return h, nil
@@ -185,6 +191,9 @@ type node struct {
 }
 
 func (b *Builder) tree() (*node, error) {
+	if len(b.Inline) > 0 && b.HTML == "" {
+		return nil, errors.New("mime: Builder.Inline parts need an HTML body to refer to them")
+	}
 	var body *node
 	if b.Text != "" || b.HTML == "" && len(b.Attachments) == 0 {
 		body = textNode("plain", b.Text)
@@ -297,7 +306,7 @@ func attachmentNode(a Attachment, disposition string) (*node, error) {
 		return nil, err
 	}
 	text := mt.Type == "text"
-	if text && a.Reader == nil {
+	if (text || mt.Type == "message") && a.Reader == nil {
 		a.Data = normalizeCRLF(a.Data)
 	}
 	n := &node{data: a.Data, reader: a.Reader, text: text}
@@ -307,16 +316,18 @@ func attachmentNode(a Attachment, disposition string) (*node, error) {
 		if a.Reader != nil {
 			return nil, fmt.Errorf("mime: %s attachment needs Data, not Reader", ct)
 		}
-		n.enc = SevenBit
-		if !isASCII(a.Data) {
-			n.enc = EightBit // needs 8BITMIME; no other choice is legal
-		}
+		n.enc = identityEncoding(a.Data) // 8bit needs 8BITMIME, binary BINARYMIME; nothing else is legal
 	case a.Reader != nil && text:
 		n.enc = QuotedPrintable
 	case a.Reader != nil:
 		n.enc = Base64
 	default:
 		n.enc = ChooseEncoding(a.Data, text)
+	}
+	if text && mt.Param("charset") == "" && a.Reader == nil && !isASCII(a.Data) {
+		// Text without a charset would be read as US-ASCII (RFC 2046
+		// section 4.1.2); Go strings are UTF-8.
+		mt.Params = append(mt.Params, Param{"charset", "utf-8"})
 	}
 	if a.Filename != "" && mt.Param("name") == "" {
 		mt.Params = append(mt.Params, Param{"name", a.Filename})
@@ -375,6 +386,30 @@ func ChooseEncoding(data []byte, text bool) Encoding {
 		return Base64
 	}
 	return QuotedPrintable
+}
+
+// identityEncoding returns the narrowest of 7bit, 8bit and binary that
+// describes data with CRLF line breaks.
+func identityEncoding(data []byte) Encoding {
+	e := SevenBit
+	lineLen := 0
+	for i, c := range data {
+		switch {
+		case c == 0 || c == '\r' && (i+1 == len(data) || data[i+1] != '\n') || c == '\n' && (i == 0 || data[i-1] != '\r'):
+			return Binary
+		case c == '\r':
+		case c == '\n':
+			lineLen = 0
+			continue
+		case c >= 0x80:
+			e = EightBit
+		}
+		lineLen++
+		if lineLen > MaxLineLength {
+			return Binary
+		}
+	}
+	return e
 }
 
 func isASCII(b []byte) bool {

@@ -53,6 +53,11 @@ func TestBuilderText(t *testing.T) {
 	if string(msg) != want {
 		t.Errorf("message:\n%s\nwant:\n%s", msg, want)
 	}
+	var buf bytes.Buffer
+	n, err := b.WriteTo(&buf)
+	if err != nil || n != int64(len(want)) || buf.String() != want {
+		t.Errorf("WriteTo = %d, %v; want %d octets", n, err, len(want))
+	}
 }
 
 func TestBuilderFull(t *testing.T) {
@@ -165,9 +170,47 @@ func TestBuilderErrors(t *testing.T) {
 	if _, err := b.Bytes(); err == nil {
 		t.Error("header injection accepted")
 	}
+	b = Builder{From: []Address{{Addr: "a@b.c"}}, Header: Header{{Name: "X-Bad", Value: "é\r\nBcc: x@y.z"}}}
+	if _, err := b.Bytes(); err == nil {
+		t.Error("header injection with non-ASCII accepted")
+	}
+	b = Builder{From: []Address{{Addr: "a@b.c"}}, Header: Header{{Name: "Comments", Value: "très bien"}}}
+	if msg, err := b.Bytes(); err != nil || !bytes.Contains(msg, []byte("Comments: =?utf-8?q?tr=C3=A8s_bien?=\r\n")) {
+		t.Errorf("non-ASCII comment: %q, %v", msg, err)
+	}
+	b = Builder{From: []Address{{Addr: "a@b.c"}}, Attachments: []Attachment{{ContentType: "text/csv", Data: []byte("café\n")}}}
+	if msg, err := b.Bytes(); err != nil || ParseBytes(msg).Parts[0].Charset() != "utf-8" {
+		t.Errorf("text attachment without charset: %q, %v", msg, err)
+	}
+	b = Builder{From: []Address{{Addr: "a@b.c"}}, Text: "x", Inline: []Attachment{{Data: []byte("x")}}}
+	if _, err := b.Bytes(); err == nil {
+		t.Error("inline parts without HTML accepted")
+	}
 	same := bytes.NewReader(bytes.Repeat([]byte{1}, 1000))
 	b = Builder{From: []Address{{Addr: "a@b.c"}}, Rand: same, Text: "--=_AEAQCAIBAEAQCAIBAEAQCAIB\r\n", Attachments: []Attachment{{Data: []byte("x")}}}
 	if _, err := b.Bytes(); err == nil {
 		t.Error("boundary occurring in the content accepted")
+	}
+}
+
+func TestBuilderMessageAttachment(t *testing.T) {
+	tests := []struct {
+		data string
+		want Encoding
+	}{
+		{"Subject: x\n\nplain\n", SevenBit}, // LF normalised to CRLF
+		{"Subject: caf\xc3\xa9\r\n\r\nx\r\n", EightBit},
+		{"Subject: x\r\n\r\n" + strings.Repeat("y", 1200) + "\r\n", Binary},
+	}
+	for _, tt := range tests {
+		b := Builder{From: []Address{{Addr: "a@b.c"}}, Attachments: []Attachment{{ContentType: "message/rfc822", Data: []byte(tt.data)}}}
+		msg, err := b.Bytes()
+		if err != nil {
+			t.Fatalf("%.20q: %v", tt.data, err)
+		}
+		p := ParseBytes(msg).Parts[0]
+		if p.Encoding != tt.want || p.Message == nil {
+			t.Errorf("%.20q: encoding %s, parsed %v; want %s", tt.data, p.Encoding, p.Message != nil, tt.want)
+		}
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"golang.org/x/net/html/charset"
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/transform"
 )
 
 // Text parts name their character set in the charset parameter (RFC 2046
@@ -22,6 +20,7 @@ type UnknownCharsetError struct {
 	Charset string
 }
 
+// Error names the charset.
 func (e *UnknownCharsetError) Error() string {
 	return "mime: unknown charset " + quoteLimited(e.Charset)
 }
@@ -29,31 +28,18 @@ func (e *UnknownCharsetError) Error() string {
 // Is makes errors.Is(err, ErrUnknownCharset) true.
 func (e *UnknownCharsetError) Is(target error) bool { return target == ErrUnknownCharset }
 
-// lookupCharset returns the decoder for name; nil means no conversion is
-// needed (us-ascii and utf-8).
-func lookupCharset(name string) (encoding.Encoding, error) {
+// charsetToUTF8 converts b from the named charset to a UTF-8 string. An
+// empty name, "us-ascii" and "utf-8" need no conversion (invalid UTF-8 is
+// kept as it is). An unknown name is an [*UnknownCharsetError].
+func charsetToUTF8(name string, b []byte) (string, error) {
 	if isUTF8Compatible(name) {
-		return nil, nil
+		return string(b), nil
 	}
 	enc, _ := charset.Lookup(strings.TrimSpace(name))
 	if enc == nil {
-		return nil, &UnknownCharsetError{Charset: name}
+		return "", &UnknownCharsetError{Charset: name}
 	}
-	return enc, nil
-}
-
-// charsetToUTF8 converts b from the named charset to a UTF-8 string. An
-// empty name, "us-ascii" and "utf-8" need no conversion (invalid UTF-8 is
-// kept as it is).
-func charsetToUTF8(name string, b []byte) (string, error) {
-	enc, err := lookupCharset(name)
-	if err != nil {
-		return "", err
-	}
-	if enc == nil {
-		return string(b), nil
-	}
-	out, _, err := transform.Bytes(enc.NewDecoder(), b)
+	out, err := enc.NewDecoder().Bytes(b)
 	if err != nil {
 		return "", fmt.Errorf("mime: converting from %s: %w", quoteLimited(name), err)
 	}
@@ -73,14 +59,14 @@ func isUTF8Compatible(name string) bool {
 // to UTF-8, streaming. us-ascii and utf-8 (and an empty name) return r
 // itself. An unknown charset is an [*UnknownCharsetError].
 func NewCharsetReader(name string, r io.Reader) (io.Reader, error) {
-	enc, err := lookupCharset(name)
-	if err != nil {
-		return nil, err
-	}
-	if enc == nil {
+	if isUTF8Compatible(name) {
 		return r, nil
 	}
-	return transform.NewReader(r, enc.NewDecoder()), nil
+	enc, _ := charset.Lookup(strings.TrimSpace(name))
+	if enc == nil {
+		return nil, &UnknownCharsetError{Charset: name}
+	}
+	return enc.NewDecoder().Reader(r), nil
 }
 
 // Text returns the body of a text part decoded twice: transfer encoding

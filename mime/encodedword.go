@@ -14,6 +14,10 @@ import (
 // base64. White space between two adjacent encoded words is not part of the
 // text (RFC 2047 section 6.2).
 
+// maxEncodedWordInput is the longest encoded word read. RFC 2047 allows
+// 75 octets, but some mailers write longer ones (file names, mostly).
+const maxEncodedWordInput = 1024
+
 // maxEncodedWordLength is the longest encoded word written, "=?" to "?="
 // included (RFC 2047 section 2).
 const maxEncodedWordLength = 75
@@ -112,6 +116,10 @@ func isAllWSP(s string) bool {
 // decodeWord decodes the encoded word at the start of s ("=?...?=") and
 // returns its charset, its octets and its length in s.
 func decodeWord(s string) (charset string, raw []byte, n int, ok bool) {
+	// Bound the search, so that text full of "=?" costs linear time.
+	if len(s) > maxEncodedWordInput {
+		s = s[:maxEncodedWordInput]
+	}
 	q := strings.IndexByte(s[2:], '?')
 	if q <= 0 {
 		return
@@ -194,9 +202,11 @@ func EncodeHeader(s string) string {
 	return encodeWords(s)
 }
 
-// EncodePhrase is like [EncodeHeader] for a display name in an address:
-// it also leaves alone ASCII names that need only quoting.
-func EncodePhrase(s string) string { return EncodeHeader(s) }
+// EncodePhrase formats a display name for an address field (RFC 5322
+// section 3.2.5): as it is when it is made of atoms, as a quoted string when
+// it holds specials such as "," or ".", and as encoded words when it is not
+// ASCII.
+func EncodePhrase(s string) string { return formatPhrase(s) }
 
 func needsEncoding(s string) bool {
 	if strings.Contains(s, "=?") {

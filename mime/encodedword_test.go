@@ -103,3 +103,31 @@ func TestEncodeHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeHeaderHostile checks that text full of "=?" that never closes
+// is handled in linear time (the test would time out otherwise).
+func TestDecodeHeaderHostile(t *testing.T) {
+	s := strings.Repeat("=?a?q?b ", 40000) + "?="
+	got, _ := DecodeHeader(s)
+	if len(got) != len(s) {
+		t.Errorf("length %d, want %d", len(got), len(s))
+	}
+	long := "=?utf-8?q?" + strings.Repeat("a", maxEncodedWordInput) + "?="
+	if got, _ := DecodeHeader(long); got != long {
+		t.Error("an over-long encoded word was decoded")
+	}
+}
+
+func TestEncodePhrase(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Alice Crepe", "Alice Crepe"},
+		{"Crepe, Alice", `"Crepe, Alice"`},
+		{"John Q. Public", `"John Q. Public"`},
+		{"André", "=?utf-8?q?Andr=C3=A9?="},
+	}
+	for _, tt := range tests {
+		if got := EncodePhrase(tt.in); got != tt.want {
+			t.Errorf("EncodePhrase(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -103,6 +103,7 @@ var qpDecodeTests = []struct {
 	{"bare\rCR", "bare\rCR", nil},
 	{"equals = sign", "equals = sign", ErrBadQuotedPrint},
 	{"", "", nil},
+	{" =", " ", nil}, // found by FuzzDecoders: the space is not at the end of the line
 }
 
 func TestQPDecode(t *testing.T) {
@@ -197,5 +198,41 @@ func TestParseEncoding(t *testing.T) {
 	}
 	if _, err := NewDecoder("x-uuencode", strings.NewReader("")); !errors.Is(err, ErrUnknownEncoding) {
 		t.Errorf("NewDecoder(x-uuencode) error = %v", err)
+	}
+}
+
+func TestIdentityEncoders(t *testing.T) {
+	tests := []struct {
+		enc  Encoding
+		in   string
+		fail bool
+	}{
+		{SevenBit, "Hello\r\nBob\r\n", false},
+		{SevenBit, "caf\xc3\xa9\r\n", true},
+		{EightBit, "caf\xc3\xa9\r\n", false},
+		{SevenBit, "bare\nLF", true},
+		{EightBit, "bare\rCR", true},
+		{EightBit, "ends in CR\r", true},
+		{SevenBit, "nul\x00", true},
+		{SevenBit, strings.Repeat("a", MaxLineLength) + "\r\n", false},
+		{SevenBit, strings.Repeat("a", MaxLineLength+1), true},
+		{Binary, "anything\x00\r\xff\n", false},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		w, err := NewEncoder(tt.enc, &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = io.WriteString(w, tt.in)
+		if err == nil {
+			err = w.Close()
+		}
+		if tt.fail != (err != nil) || err != nil && !errors.Is(err, ErrNotEncodable) {
+			t.Errorf("%s encoder on %.20q: error %v, want failure %v", tt.enc, tt.in, err, tt.fail)
+		}
+		if !tt.fail && buf.String() != tt.in {
+			t.Errorf("%s encoder changed the data", tt.enc)
+		}
 	}
 }

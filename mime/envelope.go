@@ -19,7 +19,7 @@ type Envelope struct {
 
 // Envelope extracts the envelope fields of a message header. Address
 // fields are parsed leniently: entries that cannot be parsed are left out.
-// Display names are decoded to UTF-8; re-encode them with [EncodePhrase]
+// Display names are decoded to UTF-8; re-encode them with [EncodeHeader]
 // where only ASCII may be sent.
 func (h Header) Envelope() Envelope {
 	list := func(name string) []Address {

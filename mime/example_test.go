@@ -200,3 +200,85 @@ func ExampleDecodeHeader() {
 	// Keld Jørn Simonsen
 	// =?utf-8?q?Cr=C3=AApes_=C3=A0_emporter?=
 }
+
+// Parse reads a message in place through an io.ReaderAt (an *os.File in
+// a real server): the tree records where each header and body lie, and
+// bodies are read only when asked for.
+func ExampleParse() {
+	src := strings.NewReader(crlf(aliceToBob)) // stands in for an *os.File
+	m, err := mime.Parse(src, src.Size())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range m.Parts {
+		fmt.Printf("part %s: header at %d, %d octets; body at %d, %d octets, lines=%d\n",
+			p.Section, p.Offset, p.HeaderSize, p.BodyOffset, p.BodySize, p.Lines)
+	}
+	// Output:
+	// part 1: header at 236, 79 octets; body at 315, 40 octets, lines=3
+	// part 2: header at 387, 63 octets; body at 450, 76 octets, lines=1
+}
+
+// The two transfer encodings that turn any data into short ASCII lines
+// (MIME-18, MIME-19): quoted-printable keeps ASCII readable and writes
+// other octets as "=" and two hex digits; base64 writes every 3 octets as
+// 4 characters of a 64-letter alphabet.
+func ExampleNewEncoder() {
+	for _, e := range []mime.Encoding{mime.QuotedPrintable, mime.Base64} {
+		var out strings.Builder
+		w, _ := mime.NewEncoder(e, &out)
+		io.WriteString(w, "Crêpe = 3€")
+		w.Close()
+		fmt.Printf("%-16s %q\n", e, out.String())
+	}
+	// Output:
+	// quoted-printable "Cr=C3=AApe =3D 3=E2=82=AC"
+	// base64           "Q3LDqnBlID0gM+KCrA==\r\n"
+}
+
+// HTML mail refers to its inline images with cid: URLs (RFC 2392) that
+// name a part's Content-ID (MIME-22). The Builder puts the HTML and the
+// images in a multipart/related part, next to the plain-text alternative.
+func ExampleBuilder_inlineImage() {
+	b := mime.Builder{
+		From:    []mime.Address{{Addr: "alice@crepes.fr"}},
+		To:      []mime.Address{{Addr: "bob@hamburger.edu"}},
+		Subject: "Crepe of the day",
+		Text:    "Today: a crepe (picture in the HTML version).",
+		HTML:    `<p>Today:</p><img src="cid:crepe-1@crepes.fr">`,
+		Inline:  []mime.Attachment{{ContentType: "image/jpeg", ContentID: "crepe-1@crepes.fr", Data: []byte("\xff\xd8\xff")}},
+	}
+	msg, err := b.Bytes()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m := mime.ParseBytes(msg)
+	m.Walk(func(p *mime.Part) error {
+		line := fmt.Sprintf("%-6q %-22s %-17s %s", p.Section, p.MediaType(), p.Encoding, p.ID)
+		fmt.Println(strings.TrimRight(line, " "))
+		return nil
+	})
+	// Resolve the HTML's cid: reference.
+	html, err := m.Section("2.1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	src, _ := io.ReadAll(html)
+	cid := strings.TrimSuffix(strings.SplitN(string(src), "cid:", 2)[1], `">`)
+	m.Walk(func(p *mime.Part) error {
+		if p.ID == "<"+cid+">" {
+			fmt.Println("cid:"+cid, "is part", p.Section)
+		}
+		return nil
+	})
+	// Output:
+	// ""     multipart/alternative  7bit
+	// "1"    text/plain             7bit
+	// "2"    multipart/related      7bit
+	// "2.1"  text/html              7bit
+	// "2.2"  image/jpeg             base64            <crepe-1@crepes.fr>
+	// cid:crepe-1@crepes.fr is part 2.2
+}

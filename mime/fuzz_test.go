@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -178,3 +179,25 @@ const aliceToBobMsg = "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundar
 	"---------417CBA32DF8945BE748\nContent-Type: text/plain; charset=us-ascii\n\nBob,\nAlice\n" +
 	"---------417CBA32DF8945BE748\nContent-Type: image/jpeg\nContent-Transfer-Encoding: base64\n\n/9j/4AAQ\n" +
 	"---------417CBA32DF8945BE748--\n"
+
+// FuzzDecoders: the base64 and quoted-printable decoders never panic and
+// give the same octets and error whether they read everything at once or
+// one octet at a time.
+func FuzzDecoders(f *testing.F) {
+	f.Add([]byte("SGVsbG8sIEJvYiE=\r\n"), true)
+	f.Add([]byte("k3F1b3RlZJQ="), true)
+	for _, tt := range qpDecodeTests {
+		f.Add([]byte(tt.in), false)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, b64 bool) {
+		enc := QuotedPrintable
+		if b64 {
+			enc = Base64
+		}
+		whole, err1 := io.ReadAll(mustDecoder(enc, bytes.NewReader(data)))
+		bytewise, err2 := io.ReadAll(mustDecoder(enc, iotest.OneByteReader(bytes.NewReader(data))))
+		if !bytes.Equal(whole, bytewise) || err1 != err2 {
+			t.Fatalf("%s %q: at once %q, %v; byte by byte %q, %v", enc, data, whole, err1, bytewise, err2)
+		}
+	})
+}

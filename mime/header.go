@@ -214,8 +214,9 @@ func AppendField(b []byte, name, value string) ([]byte, error) {
 // Unfold removes the line breaks of a folded field body (RFC 5322 section
 // 2.2.3) and trims the surrounding white space.
 func Unfold(s string) string {
+	s = strings.TrimRight(s, " \t\r\n")
 	if strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 {
-		return strings.Trim(s, " \t")
+		return strings.TrimLeft(s, " \t")
 	}
 	var sb strings.Builder
 	sb.Grow(len(s))
@@ -237,6 +238,7 @@ func Unfold(s string) string {
 func ParseHeader(b []byte) (Header, int, error) {
 	var hb headerBuilder
 	hb.reset(DefaultMaxHeaderBytes, DefaultMaxHeaderFields)
+	hb.src = b
 	n := 0
 	done := false
 	for n < len(b) && !done {
@@ -244,7 +246,7 @@ func ParseHeader(b []byte) (Header, int, error) {
 		if i := bytes.IndexByte(line, '\n'); i >= 0 {
 			line = line[:i+1]
 		}
-		switch hb.addLine(line, true) {
+		switch hb.addLine(line, n, true) {
 		case lineField:
 			n += len(line)
 		case lineEnd:
@@ -276,11 +278,14 @@ const (
 )
 
 // headerBuilder collects a header block line by line with bounded memory.
-// Fields are kept as offsets into one buffer and turned into strings once,
-// in finish.
+// Fields are kept as offsets and turned into strings once, in finish. When
+// the message is in memory (src is set) the offsets point into it;
+// otherwise lines are copied into buf. Either way the stored fields are
+// contiguous: storing stops for good at the first limit.
 type headerBuilder struct {
 	maxBytes, maxFields int
-	buf                 []byte // raw bytes of the stored fields
+	src                 []byte // the whole input, when in memory
+	buf                 []byte // raw bytes of the stored fields, when not
 	spans               []span // per field: [start, end) in buf; colon position
 	size                int    // octets seen, stored or not
 	storing             bool   // false once a limit was hit
@@ -304,10 +309,10 @@ func (hb *headerBuilder) reset(maxBytes, maxFields int) {
 
 // addLine feeds one line (with its line break, or a fragment of a long line
 // when atStart is false) and says what it was.
-func (hb *headerBuilder) addLine(line []byte, atStart bool) lineKind {
+func (hb *headerBuilder) addLine(line []byte, off int, atStart bool) lineKind {
 	if !atStart {
 		// Fragment of an over-long line: it belongs to the current field.
-		hb.store(line, false)
+		hb.store(line, off, false)
 		return lineField
 	}
 	if len(line) == 1 && line[0] == '\n' || len(line) == 2 && line[0] == '\r' && line[1] == '\n' {
@@ -320,7 +325,7 @@ func (hb *headerBuilder) addLine(line []byte, atStart bool) lineKind {
 			hb.state = lineNotHeader
 			return lineNotHeader
 		}
-		hb.store(line, false)
+		hb.store(line, off, false)
 		return lineField
 	}
 	colon := fieldColon(line)
@@ -333,14 +338,14 @@ func (hb *headerBuilder) addLine(line []byte, atStart bool) lineKind {
 		hb.storing = false
 		hb.err = ErrTooManyFields
 	}
-	hb.store(line, true)
+	hb.store(line, off, true)
 	if hb.storing {
 		hb.spans[len(hb.spans)-1].colon = hb.spans[len(hb.spans)-1].start + colon
 	}
 	return lineField
 }
 
-func (hb *headerBuilder) store(line []byte, newField bool) {
+func (hb *headerBuilder) store(line []byte, off int, newField bool) {
 	hb.size += len(line)
 	if !hb.storing {
 		return
@@ -350,16 +355,21 @@ func (hb *headerBuilder) store(line []byte, newField bool) {
 		hb.err = ErrHeaderTooLarge
 		if !newField && len(hb.spans) > 0 {
 			// Drop the partial field rather than keep half of it.
-			hb.buf = hb.buf[:hb.spans[len(hb.spans)-1].start]
+			if hb.src == nil {
+				hb.buf = hb.buf[:hb.spans[len(hb.spans)-1].start]
+			}
 			hb.spans = hb.spans[:len(hb.spans)-1]
 		}
 		return
 	}
-	if newField {
-		hb.spans = append(hb.spans, span{start: len(hb.buf)})
+	if hb.src == nil {
+		off = len(hb.buf)
+		hb.buf = append(hb.buf, line...)
 	}
-	hb.buf = append(hb.buf, line...)
-	hb.spans[len(hb.spans)-1].end = len(hb.buf)
+	if newField {
+		hb.spans = append(hb.spans, span{start: off})
+	}
+	hb.spans[len(hb.spans)-1].end = off + len(line)
 }
 
 // fieldColon returns the position of the colon ending a field name at the
@@ -394,9 +404,17 @@ func (hb *headerBuilder) finish() Header {
 	if len(hb.spans) == 0 {
 		return nil
 	}
-	s := string(hb.buf)
+	base := hb.spans[0].start
+	var s string
+	if hb.src != nil {
+		s = string(hb.src[base:hb.spans[len(hb.spans)-1].end])
+	} else {
+		s = string(hb.buf)
+		base = 0
+	}
 	h := make(Header, len(hb.spans))
 	for i, sp := range hb.spans {
+		sp.start, sp.colon, sp.end = sp.start-base, sp.colon-base, sp.end-base
 		raw := s[sp.start:sp.end]
 		h[i] = Field{
 			Name:  strings.TrimRight(s[sp.start:sp.colon], " \t"),

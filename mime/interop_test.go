@@ -108,3 +108,78 @@ func latin1(b []byte) string {
 	}
 	return string(r)
 }
+
+// pyBuild composes a message with Python's email package and prints a JSON
+// description of its parts on the first line, then the message.
+const pyBuild = `
+import email.message, email.policy, json, sys
+m = email.message.EmailMessage(policy=email.policy.SMTP)
+m["From"] = "Zoë Crêpe <zoe@crepes.fr>"
+m["To"] = "Bob <bob@hamburger.edu>, undisclosed: ;"
+m["Subject"] = ("Crêpes: a long subject line with accents, éèê, that Python folds and encodes " * 2).strip()
+m.set_content("Bob,\nvoilà la recette.\n" + "ligne très longue " * 20 + "\n")
+m.add_alternative("<p>Voilà la recette.</p>", subtype="html")
+m.add_attachment(bytes(range(256)) * 3, maintype="application", subtype="octet-stream",
+                 filename="données d'été — très longues.bin")
+m.add_attachment("ingrédients\n".encode("utf-8"), maintype="text", subtype="plain", filename="recette.txt")
+wire = m.as_bytes()
+parts = []
+# Describe the message as Python reads it back from the wire.
+for p in email.message_from_bytes(wire, policy=email.policy.default).walk():
+    body = None
+    if not p.is_multipart():
+        body = p.get_payload(decode=True).decode("latin-1")
+    parts.append({"type": p.get_content_type(), "filename": p.get_filename() or "", "body": body, "defects": []})
+sys.stdout.write(json.dumps({"subject": str(m["subject"]), "parts": parts}) + "\n")
+sys.stdout.flush()
+sys.stdout.buffer.write(wire)
+`
+
+// TestParsePythonEmail parses a message composed by Python's email package
+// and expects the same parts, file names and bodies as Python reports.
+func TestParsePythonEmail(t *testing.T) {
+	py := requirePeer(t, "python3")
+	out, err := exec.Command(py, "-c", pyBuild).Output()
+	if err != nil {
+		t.Fatalf("python: %v", err)
+	}
+	first, msg, ok := bytes.Cut(out, []byte("\n"))
+	if !ok {
+		t.Fatalf("python output %q", out)
+	}
+	var want struct {
+		Subject string   `json:"subject"`
+		Parts   []pyPart `json:"parts"`
+	}
+	if err := json.Unmarshal(first, &want); err != nil {
+		t.Fatal(err)
+	}
+	m := ParseBytes(msg)
+	if len(m.Problems) != 0 {
+		t.Errorf("problems: %v", m.Problems)
+	}
+	if got := m.Header.Text("Subject"); got != want.Subject {
+		t.Errorf("Subject = %q, Python %q", got, want.Subject)
+	}
+	var got []pyPart
+	m.Walk(func(p *Part) error {
+		pp := pyPart{Type: p.MediaType(), Filename: p.Filename(), Defects: []string{}}
+		if !p.IsMultipart() {
+			body, err := io.ReadAll(p.Body())
+			if err != nil {
+				t.Errorf("part %s: %v", p.Section, err)
+			}
+			s := latin1(body)
+			pp.Body = &s
+		}
+		got = append(got, pp)
+		return nil
+	})
+	if diff := cmp.Diff(want.Parts, got); diff != "" {
+		t.Errorf("parts mismatch (-python +ours):\n%s", diff)
+	}
+	from, err := ParseAddressList(m.Header.Get("From"))
+	if err != nil || len(from) != 1 || from[0].Name != "Zoë Crêpe" {
+		t.Errorf("From = %+v, %v", from, err)
+	}
+}

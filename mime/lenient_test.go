@@ -81,6 +81,12 @@ var lenientTests = []struct {
 		problems: []wantProblem{{"", ErrMalformedHeader}},
 	},
 	{
+		name:     "mbox From_ line before the header",
+		in:       "From alice@crepes.fr Mon Sep 18 19:40:19 2006\nSubject: saved\n\nbody\n",
+		tree:     []treeLine{{"", "text/plain", "body\n", 1}},
+		problems: []wantProblem{{"", ErrMboxFromLine}},
+	},
+	{
 		name: "part without header or blank line",
 		in:   "Content-Type: multipart/mixed; boundary=b\n\n--b\nHello\n--b--\n",
 		tree: []treeLine{
@@ -96,6 +102,16 @@ var lenientTests = []struct {
 			{"", "multipart/mixed", "", 6},
 			{"1", "text/plain", "", 0},
 			{"2", "text/plain", "", 0},
+		},
+	},
+	{
+		// The empty line's break belongs to the delimiter, so the body is
+		// "a\nb\n": two lines.
+		name: "body ending in a line break",
+		in:   "Content-Type: multipart/mixed; boundary=b\n\n--b\n\na\nb\n\n--b--\n",
+		tree: []treeLine{
+			{"", "multipart/mixed", "", 6},
+			{"1", "text/plain", "a\nb\n", 2},
 		},
 	},
 	{
@@ -308,4 +324,20 @@ func TestParseLimits(t *testing.T) {
 	if b, _ := readAll(m.Body()); string(b) != "body\n" {
 		t.Errorf("body = %q", b)
 	}
+}
+
+func TestParseTotalHeaderLimit(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("Content-Type: multipart/mixed; boundary=b\n\n")
+	for i := range 50 {
+		fmt.Fprintf(&sb, "--b\nX-Pad: %s\n\npart %d\n", strings.Repeat("p", 100), i)
+	}
+	sb.WriteString("--b--\n")
+	p := Parser{MaxTotalHeaderBytes: 1000}
+	m, _ := p.Parse(strings.NewReader(sb.String()), int64(sb.Len()))
+	checkProblems(t, m.Problems, []wantProblem{{"", ErrTotalHeaderTooLarge}})
+	if n := len(m.Parts); n < 5 || n > 10 {
+		t.Errorf("kept %d parts, want those that fit in 1000 header octets", n)
+	}
+	checkInvariants(t, m)
 }

@@ -36,6 +36,11 @@ const (
 	// counting every octet including line breaks and the blank line.
 	DefaultMaxHeaderBytes = 256 << 10
 
+	// DefaultMaxTotalHeaderBytes caps the header octets kept for a whole
+	// message tree, so that memory stays bounded however many parts a
+	// message has: the tree holds at most this much plus one header block.
+	DefaultMaxTotalHeaderBytes = 8 << 20
+
 	// DefaultMaxHeaderFields caps the number of fields in one header block.
 	DefaultMaxHeaderFields = 1000
 

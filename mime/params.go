@@ -219,7 +219,8 @@ type rawParam struct {
 }
 
 func (p *paramParser) params() ([]Param, error) {
-	var raws []rawParam
+	var rawBuf [8]rawParam
+	raws := rawBuf[:0]
 	for {
 		p.skipCFWS()
 		if p.i >= len(p.s) {

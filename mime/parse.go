@@ -20,6 +20,10 @@ type Parser struct {
 	// MaxDepth caps nesting; deeper multiparts and message/rfc822 parts are
 	// kept as leaves. If zero, DefaultMaxDepth is used.
 	MaxDepth int
+	// MaxTotalHeaderBytes caps the header octets kept for the whole tree;
+	// once it is reached no further parts are added (as with MaxParts).
+	// If zero, DefaultMaxTotalHeaderBytes is used.
+	MaxTotalHeaderBytes int
 	// MaxParts caps the number of parts in the tree; further parts are
 	// left out of it (their bytes stay in the body of the multipart that
 	// holds them). If zero, DefaultMaxParts is used.
@@ -29,6 +33,9 @@ type Parser struct {
 // Message is a parsed message: the tree of its parts, rooted at the
 // embedded top-level [Part], and the problems met while reading it.
 // The top-level part spans the whole message, so Size gives its length.
+// A Message is not modified after parsing: several goroutines may read
+// it and its bodies at once, if the io.ReaderAt allows concurrent ReadAt
+// calls (an *os.File and a *bytes.Reader do).
 type Message struct {
 	*Part
 
@@ -58,7 +65,9 @@ func ParseBytes(b []byte) *Message {
 // builds its tree. Only header blocks are kept in memory; bodies are read
 // from r later, on demand, so r must stay usable while the tree is. Reading
 // is lenient: malformed input yields the best tree it can, with the
-// defects in [Message.Problems]. The error is non-nil only when r fails.
+// defects in [Message.Problems]. The error is non-nil only when r fails
+// (io.ErrUnexpectedEOF if it holds fewer than size octets); the tree then
+// covers what could be read.
 func (ps *Parser) Parse(r io.ReaderAt, size int64) (*Message, error) {
 	return ps.parse(r, nil, size)
 }
@@ -73,9 +82,12 @@ func (ps *Parser) parse(r io.ReaderAt, data []byte, size int64) (*Message, error
 		maxHeaderFields: orDefault(ps.MaxHeaderFields, DefaultMaxHeaderFields),
 		maxDepth:        orDefault(ps.MaxDepth, DefaultMaxDepth),
 		maxParts:        orDefault(ps.MaxParts, DefaultMaxParts),
+		maxTotalHeader:  orDefault(ps.MaxTotalHeaderBytes, DefaultMaxTotalHeaderBytes),
 		r:               r,
 	}
 	st.sc.data = data
+	st.hb.src = data
+	st.hb.spans = st.spanBuf[:0]
 	st.sc.size = size
 	if data == nil {
 		st.sc.br = bufio.NewReaderSize(io.NewSectionReader(r, 0, size), scanBufferSize)
@@ -91,6 +103,9 @@ func (ps *Parser) parse(r io.ReaderAt, data []byte, size int64) (*Message, error
 	}
 	if st.sc.err != nil && st.sc.err != io.EOF {
 		return m, st.sc.err
+	}
+	if st.sc.pos < size {
+		return m, io.ErrUnexpectedEOF // r held fewer than size octets
 	}
 	return m, nil
 }
@@ -113,9 +128,11 @@ type lineScanner struct {
 	off     int64  // offset of line
 	atStart bool   // line starts a line (it is not the rest of a long one)
 	prevEOL int64  // length of the line break ending the line before this one
-	lines   int64  // line starts seen, the current one included
-	unread  bool
-	err     error
+	// prevEmpty: the line before this one was empty (just a line break)
+	prevEmpty bool
+	lines     int64 // line starts seen, the current one included
+	unread    bool
+	err       error
 
 	curEOL int64 // line break length of the current line (0 for a piece)
 	ended  bool  // the current line ended with a line break
@@ -133,6 +150,7 @@ func (sc *lineScanner) next() bool {
 	wasEnded := sc.ended || sc.line == nil
 	if sc.line != nil {
 		sc.prevEOL = sc.curEOL
+		sc.prevEmpty = sc.atStart && int64(len(sc.line)) == sc.curEOL && sc.curEOL > 0
 	}
 	var line []byte
 	if sc.data != nil {
@@ -182,6 +200,9 @@ type delim struct {
 	off     int64 // offset of the delimiter line
 	prevEOL int64 // line break before it, which belongs to it
 	lines   int64 // scanner line count at the delimiter line
+	// prevEmpty: the line before it is empty, so it starts where the body
+	// ends and is not one of the body's lines
+	prevEmpty bool
 }
 
 // bodyEnd returns where a body starting at start ends, given the delimiter.
@@ -197,12 +218,16 @@ type problemAt struct {
 type parseState struct {
 	maxHeaderBytes, maxHeaderFields, maxDepth, maxParts int
 
-	r        io.ReaderAt
-	sc       lineScanner
-	hb       headerBuilder
-	nparts   int
-	problems []problemAt
-	tooMany  bool
+	r       io.ReaderAt
+	sc      lineScanner
+	hb      headerBuilder
+	spanBuf [32]span // initial room for hb.spans
+	nparts  int
+	// headerTotal counts the header octets kept in the tree.
+	headerTotal    int
+	maxTotalHeader int
+	problems       []problemAt
+	tooMany        bool
 }
 
 func (st *parseState) problem(p *Part, off int64, err error) {
@@ -236,7 +261,7 @@ func (st *parseState) matchDelimiter(stack []string) *delim {
 		if !sc.ended && sc.pos < sc.size {
 			continue // a delimiter line is short; this is a long line
 		}
-		return &delim{level: i, close: close, off: sc.off, prevEOL: sc.prevEOL, lines: sc.lines}
+		return &delim{level: i, close: close, off: sc.off, prevEOL: sc.prevEOL, lines: sc.lines, prevEmpty: sc.prevEmpty}
 	}
 	return nil
 }
@@ -268,7 +293,13 @@ func (st *parseState) parseEntity(p *Part, stack []string, depth int, inDigest b
 			}
 			break
 		}
-		kind := st.hb.addLine(sc.line, sc.atStart)
+		if depth == 0 && sc.off == 0 && bytes.HasPrefix(sc.line, []byte("From ")) {
+			// The "From " separator line of an mbox file, which many saved
+			// .eml files still start with: not a field, skipped.
+			st.problem(p, 0, ErrMboxFromLine)
+			continue
+		}
+		kind := st.hb.addLine(sc.line, int(sc.off), sc.atStart)
 		if kind == lineEnd {
 			headerEnded = true
 			p.HeaderSize = sc.pos - p.Offset
@@ -300,6 +331,9 @@ func (st *parseState) parseEntity(p *Part, stack []string, depth int, inDigest b
 		st.problem(p, p.Offset, st.hb.err)
 	}
 	p.Header = st.hb.finish()
+	for _, f := range p.Header {
+		st.headerTotal += len(f.Raw)
+	}
 	p.BodyOffset = p.Offset + p.HeaderSize
 	st.describe(p, inDigest)
 
@@ -348,7 +382,10 @@ func (st *parseState) finishBody(p *Part, end *delim, bodyLines int64) {
 	}
 	p.BodySize = end.bodyEnd(p.BodyOffset) - p.BodyOffset
 	p.Lines = end.lines - 1 - bodyLines
-	if p.BodySize == 0 {
+	if end.prevEmpty {
+		p.Lines--
+	}
+	if p.BodySize == 0 || p.Lines < 0 {
 		p.Lines = 0
 	}
 }
@@ -401,9 +438,9 @@ func (st *parseState) parseMultipart(p *Part, stack []string, depth int) *delim 
 	p.Preamble = Span{p.BodyOffset, d.bodyEnd(p.BodyOffset) - p.BodyOffset}
 	digest := p.Subtype == "digest"
 	for d != nil && d.level == own && !d.close {
-		if st.nparts >= st.maxParts {
+		if err := st.full(); err != nil {
 			if !st.tooMany {
-				st.problem(p, sc.pos, ErrTooManyParts)
+				st.problem(p, sc.pos, err)
 				st.tooMany = true
 			}
 			// Further parts stay in the multipart's body, out of the tree.
@@ -439,6 +476,18 @@ func (st *parseState) parseMultipart(p *Part, stack []string, depth int) *delim 
 	return end
 }
 
+// full reports whether the tree may not grow: too many parts, or too many
+// header octets kept in all.
+func (st *parseState) full() error {
+	switch {
+	case st.nparts >= st.maxParts:
+		return ErrTooManyParts
+	case st.headerTotal >= st.maxTotalHeader:
+		return ErrTotalHeaderTooLarge
+	}
+	return nil
+}
+
 // skipToOwnClose skips lines until the multipart's close delimiter or an
 // outer delimiter.
 func (st *parseState) skipToOwnClose(inner []string, own int) *delim {
@@ -458,9 +507,9 @@ func (st *parseState) parseEncapsulated(p *Part, stack []string, depth int) *del
 	case depth >= st.maxDepth:
 		st.problem(p, p.BodyOffset, ErrTooDeep)
 		return st.skipBody(stack)
-	case st.nparts >= st.maxParts:
+	case st.full() != nil:
 		if !st.tooMany {
-			st.problem(p, p.BodyOffset, ErrTooManyParts)
+			st.problem(p, p.BodyOffset, st.full())
 			st.tooMany = true
 		}
 		return st.skipBody(stack)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // crlf turns the LF line ends of a test literal into CRLF.
@@ -156,5 +157,80 @@ func TestSection(t *testing.T) {
 	whole, _ := m.Section("")
 	if whole.Size() != int64(len(raw)) {
 		t.Errorf("Section(\"\").Size() = %d, want %d", whole.Size(), len(raw))
+	}
+}
+
+func TestPartDescription(t *testing.T) {
+	m := ParseBytes([]byte(crlf(`Content-Type: multipart/mixed; boundary=b
+
+--b
+Content-Type: text/plain; charset="ISO-8859-1"; format=flowed
+Content-ID: <part1@example.org>
+Content-Description: the text
+Content-Transfer-Encoding: Quoted-Printable
+Content-Disposition: inline
+Content-Language: fr, en-GB (English)
+Content-Location: http://example.org/text
+Content-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==
+
+caf=E9
+--b
+Content-Type: message/rfc822
+
+From: Carol <carol@example.org>
+To: Bob <bob@hamburger.edu>
+Subject: inner
+Message-ID: <x@y>
+
+hi
+--b--
+`)))
+	p := m.Parts[0]
+	want := Part{
+		Type: "text", Subtype: "plain",
+		Params:      []Param{{"charset", "ISO-8859-1"}, {"format", "flowed"}},
+		ID:          "<part1@example.org>",
+		Description: "the text",
+		Encoding:    QuotedPrintable,
+		Disposition: "inline",
+		Language:    []string{"fr", "en-GB"},
+		Location:    "http://example.org/text",
+		MD5:         "Q2hlY2sgSW50ZWdyaXR5IQ==",
+		Section:     "1",
+		Depth:       1,
+		Lines:       1,
+		BodySize:    6,
+	}
+	got := *p
+	got.Header, got.Parent, got.Offset, got.HeaderSize, got.BodyOffset = nil, nil, 0, 0, 0
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Part{})); diff != "" {
+		t.Errorf("description mismatch (-want +got):\n%s", diff)
+	}
+	if p.Charset() != "iso-8859-1" || p.Envelope() != nil {
+		t.Errorf("Charset() = %q, Envelope() = %v", p.Charset(), p.Envelope())
+	}
+	env := m.Parts[1].Envelope()
+	if env == nil || env.Subject != "inner" || env.MessageID != "<x@y>" || len(env.From) != 1 || env.From[0].Addr != "carol@example.org" {
+		t.Errorf("Envelope() = %+v", env)
+	}
+}
+
+func TestTop(t *testing.T) {
+	m := ParseBytes([]byte(crlf("Subject: x\n\none\ntwo\nthree")))
+	tests := []struct {
+		n    int
+		want string
+	}{
+		{0, "Subject: x\r\n\r\n"},
+		{-1, "Subject: x\r\n\r\n"},
+		{2, "Subject: x\r\n\r\none\r\ntwo\r\n"},
+		{3, "Subject: x\r\n\r\none\r\ntwo\r\nthree"},
+		{10, "Subject: x\r\n\r\none\r\ntwo\r\nthree"},
+	}
+	for _, tt := range tests {
+		b, err := io.ReadAll(m.Top(tt.n))
+		if err != nil || string(b) != tt.want {
+			t.Errorf("Top(%d) = %q, %v; want %q", tt.n, b, err, tt.want)
+		}
 	}
 }

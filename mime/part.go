@@ -86,7 +86,10 @@ type Part struct {
 	// held no delimiter line has none (and a Problem says so).
 	Parts []*Part
 	// Message is the encapsulated message of a message/rfc822 (or
-	// message/global) part: its Header is the inner message's header.
+	// message/global) part: its Header is the inner message's header. It
+	// is nil when the part could not be parsed in place (a base64 or
+	// quoted-printable message/rfc822, which RFC 2046 section 5.2.1
+	// forbids, or one past the depth limit); a Problem says so.
 	Message *Part
 	// Preamble and Epilogue are the text before the first and after the
 	// last delimiter line of a multipart (RFC 2046 section 5.1.1).
@@ -126,6 +129,16 @@ func (p *Part) Filename() string {
 		return f
 	}
 	return p.Param("name")
+}
+
+// Envelope returns the envelope of the message inside a message/rfc822
+// part (what BODYSTRUCTURE reports for it), or nil for other parts.
+func (p *Part) Envelope() *Envelope {
+	if p.Message == nil {
+		return nil
+	}
+	env := p.Message.Header.Envelope()
+	return &env
 }
 
 // Size returns the part's total size, header and body.

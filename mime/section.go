@@ -206,3 +206,32 @@ func (m *Message) SectionReader(ss SectionSpec) (*io.SectionReader, error) {
 	}
 	return io.NewSectionReader(bytes.NewReader(b), 0, int64(len(b))), nil
 }
+
+// Top returns the message's header block (blank line included) followed
+// by the first n lines of its body, as stored: what POP3's TOP command
+// sends (RFC 1939 section 7). A negative n is taken as 0.
+func (m *Message) Top(n int) io.Reader {
+	return io.MultiReader(m.RawHeader(), &lineLimitReader{r: m.RawBody(), left: max(n, 0)})
+}
+
+// lineLimitReader reads until left line breaks have passed.
+type lineLimitReader struct {
+	r    io.Reader
+	left int
+}
+
+func (l *lineLimitReader) Read(p []byte) (int, error) {
+	if l.left == 0 {
+		return 0, io.EOF
+	}
+	n, err := l.r.Read(p)
+	for i := 0; i < n; i++ {
+		if p[i] == '\n' {
+			l.left--
+			if l.left == 0 {
+				return i + 1, nil
+			}
+		}
+	}
+	return n, err
+}

@@ -2,10 +2,14 @@ package mime
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"mime/multipart"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -128,6 +132,16 @@ func TestParseLargeMessage(t *testing.T) {
 // mime/multipart as well and compares the parts' raw bodies and headers.
 func TestMultipartVsStdlib(t *testing.T) {
 	inputs := []string{crlf(nestedMsg)}
+	files, _ := filepath.Glob("testdata/corpus/*.eml")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(checkNoProblems(string(b))) == 0 {
+			inputs = append(inputs, string(b))
+		}
+	}
 	for _, tt := range lenientTests {
 		// mime/multipart fails on a line that starts like a delimiter but
 		// has more text; RFC 2046 section 5.1.1 makes it body text.
@@ -184,4 +198,54 @@ func BenchmarkParseLarge(b *testing.B) {
 		m, _ := Parse(s, s.Size())
 		io.Copy(io.Discard, m.Parts[1].Body())
 	}
+}
+
+// failingReaderAt fails after n octets.
+type failingReaderAt struct {
+	data []byte
+	n    int64
+	err  error
+}
+
+func (f failingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= f.n {
+		return 0, f.err
+	}
+	k := copy(p, f.data[off:min(int64(len(f.data)), f.n)])
+	if off+int64(k) >= f.n {
+		return k, f.err
+	}
+	return k, nil
+}
+
+func TestParseReadError(t *testing.T) {
+	msg := []byte(crlf(nestedMsg))
+	boom := errors.New("disk on fire")
+	m, err := Parse(failingReaderAt{msg, 300, boom}, int64(len(msg)))
+	if !errors.Is(err, boom) || m == nil {
+		t.Errorf("Parse with a failing reader: %v, %v", m, err)
+	}
+	m, err = Parse(failingReaderAt{msg, 300, io.EOF}, int64(len(msg)))
+	if !errors.Is(err, io.ErrUnexpectedEOF) || m == nil {
+		t.Errorf("Parse of a short reader: %v, %v", m, err)
+	}
+	checkInvariants(t, &Message{Part: m.Part, size: m.Size()})
+}
+
+// TestConcurrentReads reads every body of one tree from several
+// goroutines (run with -race).
+func TestConcurrentReads(t *testing.T) {
+	m := ParseBytes([]byte(crlf(nestedMsg)))
+	want := flatten(t, m)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := flattenLenient(m); !cmp.Equal(got, want) {
+				t.Errorf("concurrent read differs: %v", got)
+			}
+		}()
+	}
+	wg.Wait()
 }

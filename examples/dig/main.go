@@ -191,47 +191,14 @@ func run(ctx context.Context, w io.Writer, o *options) error {
 	return nil
 }
 
-// axfr transfers a zone over TCP and prints its records.
+// axfr transfers a zone over TCP and prints its records, the SOA first and last.
 func axfr(ctx context.Context, w io.Writer, q *dns.Msg, server string) error {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", server)
+	rrs, err := (&dns.Client{}).Transfer(ctx, q.Question[0].Name, server)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
-	b, err := q.AppendPack([]byte{0, 0})
-	if err != nil {
-		return err
-	}
-	b[0], b[1] = byte((len(b)-2)>>8), byte(len(b)-2)
-	if _, err := conn.Write(b); err != nil {
-		return err
-	}
-	soas := 0
-	br := bufio.NewReader(conn)
-	for soas < 2 {
-		var l [2]byte
-		if _, err := io.ReadFull(br, l[:]); err != nil {
-			return err
-		}
-		buf := make([]byte, int(l[0])<<8|int(l[1]))
-		if _, err := io.ReadFull(br, buf); err != nil {
-			return err
-		}
-		var m dns.Msg
-		if err := m.Unpack(buf); err != nil {
-			return err
-		}
-		if m.Rcode != dns.RcodeSuccess {
-			return fmt.Errorf("transfer failed: %s", m.Rcode)
-		}
-		for _, rr := range m.Answer {
-			fmt.Fprintln(w, rr.String())
-			if rr.Type() == dns.TypeSOA {
-				soas++
-			}
-		}
+	for _, rr := range append(rrs, rrs[0]) {
+		fmt.Fprintln(w, rr.String())
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -24,7 +25,7 @@ www A 192.0.2.1
 	if err != nil {
 		t.Fatal(err)
 	}
-	z.AllowTransfer = nil
+	z.AllowTransfer = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	pc, l, err := dns.ListenUDPTCP("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +42,7 @@ www A 192.0.2.1
 		{[]string{"@127.0.0.1", "-p", strings.Split(pc.LocalAddr().String(), ":")[1], "+tcp", "+short", "www.example.test", "A"}, "192.0.2.1\n"},
 		{[]string{"@" + pc.LocalAddr().String(), "+trace", "www.example.test"}, "answer aa=true"},
 		{[]string{"@" + pc.LocalAddr().String(), "nope.example.test"}, "status: NXDOMAIN"},
+		{[]string{"@" + pc.LocalAddr().String(), "example.test", "AXFR"}, "www.example.test.\t300\tIN\tA\t192.0.2.1\nexample.test.\t\t300\tIN\tSOA"},
 	} {
 		var o options
 		if err := parseArgs(&o, tt.args); err != nil {

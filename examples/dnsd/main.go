@@ -4,13 +4,14 @@
 //
 //	go run ./examples/dnsd -addr 127.0.0.1:5353 -zone example.test.zone -allow-update 127.0.0.0/8
 //	dig @127.0.0.1 -p 5353 www.example.test
-//	go run ./examples/dnsd -addr 127.0.0.1:5354 -recursive -root-hints named.root
+//	go run ./examples/dnsd -addr 127.0.0.1:5354 -recursive -root-hints examples/dnsd/named.root
 //
 // A zone's origin is the owner of its SOA record. Updates are written back
 // to the zone file atomically.
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"flag"
@@ -31,9 +32,10 @@ func (l *list) String() string     { return strings.Join(*l, ",") }
 func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 
 func main() {
-	var zones, updates, transfers, keys list
+	var zones, updates, transfers, keys, secondaries list
 	addr := flag.String("addr", "127.0.0.1:5353", "UDP and TCP address to listen on")
 	flag.Var(&zones, "zone", "zone file to serve (repeatable); the origin is its SOA owner")
+	flag.Var(&secondaries, "secondary", "serve ORIGIN as a secondary of the primary at ADDR: ORIGIN@ADDR (repeatable)")
 	recursive := flag.Bool("recursive", false, "resolve other names iteratively for loopback clients")
 	hints := flag.String("root-hints", "", "root hints file (NS and A records of the root servers), with -recursive")
 	hintsPort := flag.Int("root-port", dns.Port, "port of the root servers (and every server they refer to)")
@@ -46,17 +48,23 @@ func main() {
 	if err != nil {
 		cli.Fatal("dnsd", err)
 	}
-	handler, err := build(zones, updates, transfers, *recursive, *hints, uint16(*hintsPort), tsig)
+	handler, err := build(zones, updates, transfers, *recursive, *hints, uint16(*hintsPort), tsig, len(secondaries))
 	if err != nil {
 		cli.Fatal("dnsd", err)
 	}
 	ctx, stop := cli.SignalContext()
 	defer stop()
+	if err := addSecondaries(ctx, handler.(*dns.ServeMux), secondaries); err != nil {
+		cli.Fatal("dnsd", err)
+	}
 	pc, l, err := dns.ListenUDPTCP(*addr)
 	if err != nil {
 		cli.Fatal("dnsd", err)
 	}
 	srv := &dns.Server{Handler: handler, Logger: cli.Logger(), TSIGKeys: tsig}
+	if *recursive {
+		srv.Workers = 64 // each resolution waits on other servers
+	}
 	cli.Listening("udp", pc.LocalAddr())
 	cli.Listening("tcp", l.Addr())
 	served := make(chan error, 2)
@@ -82,7 +90,7 @@ func prefixes(l list, def string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-func build(zones, updates, transfers list, recursive bool, hints string, port uint16, keys []dns.TSIGKey) (dns.Handler, error) {
+func build(zones, updates, transfers list, recursive bool, hints string, port uint16, keys []dns.TSIGKey, secondaries int) (dns.Handler, error) {
 	up, err := prefixes(updates, "")
 	if err != nil {
 		return nil, err
@@ -113,8 +121,8 @@ func build(zones, updates, transfers list, recursive bool, hints string, port ui
 		}
 		mux.Handle(dns.Root, &dns.Recursive{Resolver: &dns.Resolver{Roots: roots, Cache: &dns.Cache{}}})
 	}
-	if len(zones) == 0 && !recursive {
-		return nil, errors.New("nothing to serve: give -zone or -recursive")
+	if len(zones) == 0 && !recursive && secondaries == 0 {
+		return nil, errors.New("nothing to serve: give -zone, -secondary or -recursive")
 	}
 	return mux, nil
 }
@@ -188,4 +196,27 @@ func parseKeys(l list) ([]dns.TSIGKey, error) {
 		keys = append(keys, dns.TSIGKey{Name: n, Secret: b})
 	}
 	return keys, nil
+}
+
+// addSecondaries transfers each ORIGIN@ADDR zone from its primary, serves it,
+// and keeps it fresh on its SOA timers until ctx ends.
+func addSecondaries(ctx context.Context, mux *dns.ServeMux, l list) error {
+	for _, s := range l {
+		origin, primary, ok := strings.Cut(s, "@")
+		if !ok {
+			return fmt.Errorf("-secondary %q: want ORIGIN@ADDR", s)
+		}
+		n, err := dns.ParseName(origin)
+		if err != nil {
+			return err
+		}
+		sec := &dns.Secondary{Origin: n, Primary: primary, Logger: cli.Logger()}
+		z, err := sec.Load(ctx)
+		if err != nil {
+			return fmt.Errorf("-secondary %s: %w", s, err)
+		}
+		mux.Handle(n, z)
+		go sec.Run(ctx)
+	}
+	return nil
 }

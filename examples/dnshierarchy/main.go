@@ -7,7 +7,8 @@
 // lesson), then the same question travels as a recursive query, then the
 // answer comes from the local server's cache, and then, once its TTL has
 // passed, is fetched again (the TLD servers stay cached, so the root is not
-// asked). Last, the start-up Network Utopia is registered: the registrar
+// asked). The umass.edu server then spreads clients over three replicated Web
+// servers by rotating their addresses. Last, the start-up Network Utopia is registered: the registrar
 // inserts its NS and glue into the com TLD server and the company fills its
 // own server, both by dynamic update (RFC 2136), and the name resolves.
 //

@@ -97,7 +97,12 @@ func show(verbose bool, resp *http1.Response) error {
 		}
 		fmt.Fprintln(os.Stderr, "<")
 	}
-	if _, err := io.Copy(os.Stdout, resp.Body); err != nil {
+	var dst io.Writer = os.Stdout
+	if p := newProgress(resp.ContentLength); p != nil {
+		dst = io.MultiWriter(os.Stdout, p)
+		defer p.done()
+	}
+	if _, err := io.Copy(dst, resp.Body); err != nil {
 		return err
 	}
 	if resp.Status >= 400 {
@@ -119,4 +124,40 @@ func prefixLines(head []byte, p string) string {
 		}
 	}
 	return string(out)
+}
+
+// progressMin is the size from which a transfer shows progress.
+const progressMin = 1 << 20
+
+// progress prints "received N of M bytes" on standard error while a large
+// body arrives, when standard error is a terminal.
+type progress struct {
+	total, n, shown int64
+}
+
+func newProgress(total int64) *progress {
+	fi, err := os.Stderr.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 || total >= 0 && total < progressMin {
+		return nil
+	}
+	return &progress{total: total}
+}
+
+func (p *progress) Write(b []byte) (int, error) {
+	p.n += int64(len(b))
+	if p.n-p.shown >= 256<<10 {
+		p.shown = p.n
+		if p.total > 0 {
+			fmt.Fprintf(os.Stderr, "\rreceived %d of %d bytes (%d%%)", p.n, p.total, p.n*100/p.total)
+		} else {
+			fmt.Fprintf(os.Stderr, "\rreceived %d bytes", p.n)
+		}
+	}
+	return len(b), nil
+}
+
+func (p *progress) done() {
+	if p.shown > 0 {
+		fmt.Fprintf(os.Stderr, "\rreceived %d bytes%20s\n", p.n, "")
+	}
 }

@@ -101,3 +101,24 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHuffmanDecode decodes a user-agent string, the longest value of
+// a typical request, Huffman-coded.
+func BenchmarkHuffmanDecode(b *testing.B) {
+	enc := AppendHuffman(nil, browserRequest[6].Value)
+	b.Run("applayer", func(b *testing.B) {
+		var dst []byte
+		b.SetBytes(int64(len(enc)))
+		for b.Loop() {
+			dst, _ = AppendHuffmanDecode(dst[:0], enc)
+		}
+	})
+	b.Run("x-net", func(b *testing.B) {
+		var buf bytes.Buffer
+		b.SetBytes(int64(len(enc)))
+		for b.Loop() {
+			buf.Reset()
+			xhpack.HuffmanDecode(&buf, enc)
+		}
+	})
+}

@@ -87,17 +87,22 @@ func (d *Decoder) Decode(block []byte) ([]Field, error) {
 		var n int
 		var err error
 		before := len(d.fields)
+		var size uint32
 		if b := block[off]; b&0x80 != 0 && b != 0xff {
 			// Fast path: an indexed field whose index fits in the prefix.
-			n, err = 1, d.appendIndexed(uint64(b&0x7f))
+			n = 1
+			size, err = d.appendIndexed(uint64(b & 0x7f))
 		} else {
 			n, err = d.decodeOne(block[off:])
+			if err == nil && len(d.fields) > before {
+				size = d.fields[before].Size()
+			}
 		}
 		if err != nil {
 			return nil, &DecodingError{Offset: off, Err: err}
 		}
-		if len(d.fields) > before {
-			listSize += d.fields[before].Size()
+		if size > 0 {
+			listSize += size
 			if tooLarge || listSize > limit {
 				// Keep decoding, so the table stays in step with the
 				// encoder's, but keep no more fields.
@@ -127,14 +132,22 @@ func (d *Decoder) DecodeFull(block []byte) ([]HeaderField, error) {
 }
 
 // appendIndexed appends the field at index idx.
-func (d *Decoder) appendIndexed(idx uint64) error {
+// appendIndexed appends the field at index idx and returns its size.
+func (d *Decoder) appendIndexed(idx uint64) (uint32, error) {
 	d.sawField = true
 	name, value, err := d.at(idx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	d.fields = append(d.fields, Field{Name: name, Value: value})
-	return nil
+	n := len(d.fields)
+	if n == cap(d.fields) {
+		d.fields = append(d.fields, Field{})
+	} else {
+		d.fields = d.fields[:n+1]
+	}
+	f := &d.fields[n]
+	f.Name, f.Value, f.Sensitive = name, value, false
+	return uint32(len(name)+len(value)) + EntryOverhead, nil
 }
 
 // decodeOne decodes the representation at the start of p, appending the
@@ -147,7 +160,8 @@ func (d *Decoder) decodeOne(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		return n, d.appendIndexed(idx)
+		_, err = d.appendIndexed(idx)
+		return n, err
 	case b&0xc0 == 0x40: // literal with incremental indexing
 		n, f, err := d.literal(p, 6)
 		if err != nil {

@@ -192,3 +192,18 @@ func TestEncoderSizeUpdateAndEviction(t *testing.T) {
 		t.Errorf("decoder table %d bytes, encoder %d", d.TableSize(), e.table.size)
 	}
 }
+
+// TestStaticPairIndex checks the switch against the static table itself.
+func TestStaticPairIndex(t *testing.T) {
+	for i, f := range staticTable {
+		if f.Value == "" {
+			continue
+		}
+		if got := staticPairIndex(f.Name, f.Value); got != uint32(i+1) {
+			t.Errorf("staticPairIndex(%q, %q) = %d, want %d", f.Name, f.Value, got, i+1)
+		}
+	}
+	if staticPairIndex(":method", "PUT") != 0 {
+		t.Error(":method PUT found in the static table")
+	}
+}

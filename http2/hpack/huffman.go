@@ -37,112 +37,115 @@ func AppendHuffman(dst []byte, s string) []byte {
 	return dst
 }
 
-// The decoder walks the Huffman tree four bits at a time. Each of the 256
-// internal nodes of the tree is a state; for each state and each nibble,
-// huffmanStep says which state follows and whether a symbol was completed
-// on the way (at most one can be: no code is shorter than five bits).
-const (
-	stepEmit   = 1 << iota // sym completed
-	stepFail               // the bits reached EOS, which must never be decoded
-	stepAccept             // the state after the nibble may end the string
-)
+// Decoding uses the code's structure. RFC 7541's code is canonical: codes
+// of one length are consecutive numbers, in symbol order, and each length's
+// first code follows from the previous length's last. So a decoder can
+// look at the next bits of the input as a number: the symbols whose codes
+// are at most primaryBits long are found with one look-up in a table
+// indexed by the next primaryBits bits (every printable ASCII character
+// but a few is 5 to 8 bits long); a longer code is found by comparing the
+// number with each length's first code.
 
-type huffmanStep struct {
-	next  uint8
-	sym   uint8
-	flags uint8
+// primaryBits is the width of the look-up table's index.
+const primaryBits = 9
+
+// huffmanDecoder holds the tables, built once from huffmanCodes.
+type huffmanDecoder struct {
+	// primary[v]: the symbol whose code is a prefix of the primaryBits-bit
+	// value v, and the code's length; length 0 means a longer code.
+	primary [1 << primaryBits]struct{ sym, len uint8 }
+	// For each length L: firstCode[L] is the first code of that length,
+	// count[L] how many codes have it, and offset[L] where their symbols
+	// start in symbols (sorted by length, then symbol).
+	firstCode [31]uint32
+	count     [31]uint32
+	offset    [31]uint32
+	symbols   [257]uint16
 }
 
-type huffmanDecodeTable [256][16]huffmanStep
-
-// decodeTable builds the decoding automaton once from the code table.
-var decodeTable = sync.OnceValue(func() *huffmanDecodeTable {
-	// Build the tree: node 0 is the root; leaves are stored as negative
-	// symbol numbers minus one.
-	type node struct{ child [2]int }
-	nodes := []node{{}}
-	insert := func(code uint32, length uint8, sym int) {
-		n := 0
-		for i := int(length) - 1; i >= 0; i-- {
-			bit := (code >> uint(i)) & 1
-			if i == 0 {
-				nodes[n].child[bit] = -(sym + 1)
-				return
+var huffmanTables = sync.OnceValue(func() *huffmanDecoder {
+	d := new(huffmanDecoder)
+	n := 0
+	for l := uint8(1); l <= 30; l++ {
+		d.offset[l] = uint32(n)
+		for sym := 0; sym <= 256; sym++ {
+			code, length := uint32(0x3fffffff), uint8(30) // EOS
+			if sym < 256 {
+				code, length = huffmanCodes[sym], huffmanLengths[sym]
 			}
-			if nodes[n].child[bit] == 0 {
-				nodes = append(nodes, node{})
-				nodes[n].child[bit] = len(nodes) - 1
+			if length != l {
+				continue
 			}
-			n = nodes[n].child[bit]
-		}
-	}
-	for sym := 0; sym < 256; sym++ {
-		insert(huffmanCodes[sym], huffmanLengths[sym], sym)
-	}
-	insert(0x3fffffff, 30, 256) // EOS
-	// accept[n]: node n lies on the all-ones path at depth 0 to 7, so a
-	// string may end there (the rest is padding).
-	accept := make([]bool, len(nodes))
-	for n, depth := 0, 0; depth < 8; depth++ {
-		accept[n] = true
-		n = nodes[n].child[1]
-	}
-	t := new(huffmanDecodeTable)
-	for state := range nodes {
-		for nibble := 0; nibble < 16; nibble++ {
-			n := state
-			step := huffmanStep{}
-			for i := 3; i >= 0; i-- {
-				c := nodes[n].child[(nibble>>uint(i))&1]
-				if c < 0 {
-					sym := -c - 1
-					if sym == 256 {
-						step.flags |= stepFail
-						break
-					}
-					step.sym = uint8(sym)
-					step.flags |= stepEmit
-					c = 0
+			if d.count[l] == 0 {
+				d.firstCode[l] = code
+			}
+			d.count[l]++
+			d.symbols[n] = uint16(sym)
+			n++
+			if l <= primaryBits {
+				// Every index that starts with this code decodes to it.
+				base := code << (primaryBits - l)
+				for i := uint32(0); i < 1<<(primaryBits-l); i++ {
+					d.primary[base+i] = struct{ sym, len uint8 }{uint8(sym), l}
 				}
-				n = c
 			}
-			step.next = uint8(n)
-			if accept[n] {
-				step.flags |= stepAccept
-			}
-			t[state][nibble] = step
 		}
 	}
-	return t
+	return d
 })
 
 // AppendHuffmanDecode appends the decoding of the Huffman-coded src to dst.
 // It fails with ErrInvalidHuffman on EOS in the data, on padding longer
 // than seven bits, or on padding that is not the prefix of EOS.
 func AppendHuffmanDecode(dst, src []byte) ([]byte, error) {
-	t := decodeTable()
-	state := uint8(0)
-	accept := true
-	for _, b := range src {
-		s := t[state][b>>4]
-		if s.flags&stepFail != 0 {
+	t := huffmanTables()
+	var acc uint64 // pending bits, left-aligned: the next bit is bit 63
+	var n uint     // how many bits acc holds
+	for {
+		for n <= 56 && len(src) > 0 {
+			acc |= uint64(src[0]) << (56 - n)
+			src = src[1:]
+			n += 8
+		}
+		if n == 0 {
+			return dst, nil
+		}
+		if e := t.primary[acc>>(64-primaryBits)]; e.len != 0 && uint(e.len) <= n {
+			dst = append(dst, e.sym)
+			acc <<= e.len
+			n -= uint(e.len)
+			continue
+		}
+		// A longer code, or the end of the input.
+		sym, l := t.decodeLong(acc, n)
+		if l == 0 {
+			// No whole code is left: what remains must be padding, fewer
+			// than eight one bits (RFC 7541 section 5.2).
+			if n >= 8 || acc != ^uint64(0)<<(64-n) {
+				return dst, ErrInvalidHuffman
+			}
+			return dst, nil
+		}
+		if sym == 256 {
 			return dst, ErrInvalidHuffman
 		}
-		if s.flags&stepEmit != 0 {
-			dst = append(dst, s.sym)
-		}
-		s2 := t[s.next][b&0xf]
-		if s2.flags&stepFail != 0 {
-			return dst, ErrInvalidHuffman
-		}
-		if s2.flags&stepEmit != 0 {
-			dst = append(dst, s2.sym)
-		}
-		state = s2.next
-		accept = s2.flags&stepAccept != 0
+		dst = append(dst, byte(sym))
+		acc <<= l
+		n -= l
 	}
-	if !accept {
-		return dst, ErrInvalidHuffman
+}
+
+// decodeLong finds the code at the front of acc among codes of any length
+// that fits in n bits; l is 0 when none does.
+func (t *huffmanDecoder) decodeLong(acc uint64, n uint) (sym uint16, l uint) {
+	for l = 5; l <= 30 && l <= n; l++ {
+		if t.count[l] == 0 {
+			continue
+		}
+		v := uint32(acc >> (64 - l))
+		if v-t.firstCode[l] < t.count[l] {
+			return t.symbols[t.offset[l]+v-t.firstCode[l]], l
+		}
 	}
-	return dst, nil
+	return 0, 0
 }

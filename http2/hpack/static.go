@@ -69,22 +69,18 @@ var staticTable = [...]HeaderField{
 	{Name: "www-authenticate"},
 }
 
-// staticIndex maps names and name-value pairs of the static table to their
-// lowest index, for the encoder. It is built once and never changed.
+// staticIndex maps the names of the static table to their lowest index,
+// for the encoder. It is built once and never changed. (Name-value pairs
+// are found by staticPairIndex.)
 type staticIndex struct {
 	byName map[string]uint32
-	byPair map[HeaderField]uint32
 }
 
 var staticLookup = sync.OnceValue(func() *staticIndex {
-	s := &staticIndex{byName: map[string]uint32{}, byPair: map[HeaderField]uint32{}}
+	s := &staticIndex{byName: map[string]uint32{}}
 	for i, f := range staticTable {
-		idx := uint32(i + 1)
 		if _, ok := s.byName[f.Name]; !ok {
-			s.byName[f.Name] = idx
-		}
-		if f.Value != "" {
-			s.byPair[f] = idx
+			s.byName[f.Name] = uint32(i + 1)
 		}
 	}
 	return s

@@ -1,5 +1,7 @@
 package hpack
 
+import "hash/maphash"
+
 // The dynamic table (RFC 7541 section 2.3.2) is a FIFO: new entries go in
 // at index 62 (the first after the static table) and push the others up;
 // the oldest are evicted when the table's size would pass its maximum.
@@ -118,14 +120,34 @@ func (t *decTable) endBlock() {
 
 // encTable is the encoder's dynamic table, with indexes for lookup. Each
 // entry has a sequence number; its HPACK index is computed from how many
-// entries were inserted after it.
+// entries were inserted after it. The indexes map a 64-bit hash of the name
+// (and of name and value) to the newest entry with it; a hit is checked
+// against the entry itself, so a hash collision costs compression, never
+// correctness.
 type encTable struct {
 	ents    ring[HeaderField]
 	size    uint32
 	maxSize uint32
 	seq     uint64 // sequence number of the next insertion
-	byPair  map[HeaderField]uint64
-	byName  map[string]uint64
+	seed    maphash.Seed
+	byPair  map[uint64]uint64
+	byName  map[uint64]uint64
+}
+
+func (t *encTable) pairHash(name, value string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(t.seed)
+	h.WriteString(name)
+	h.WriteByte(0)
+	h.WriteString(value)
+	return h.Sum64()
+}
+
+func (t *encTable) nameHash(name string) uint64 { return maphash.String(t.seed, name) }
+
+// entry returns the entry with sequence number seq.
+func (t *encTable) entry(seq uint64) *HeaderField {
+	return t.ents.at(int(t.seq - seq - 1))
 }
 
 func (t *encTable) evictTo(limit uint32) {
@@ -133,11 +155,11 @@ func (t *encTable) evictTo(limit uint32) {
 		f := t.ents.popOldest()
 		t.size -= f.Size()
 		oldest := t.seq - uint64(t.ents.len()) - 1
-		if t.byPair[f] == oldest {
-			delete(t.byPair, f)
+		if ph := t.pairHash(f.Name, f.Value); t.byPair[ph] == oldest {
+			delete(t.byPair, ph)
 		}
-		if t.byName[f.Name] == oldest {
-			delete(t.byName, f.Name)
+		if nh := t.nameHash(f.Name); t.byName[nh] == oldest {
+			delete(t.byName, nh)
 		}
 	}
 }
@@ -151,12 +173,13 @@ func (t *encTable) add(f HeaderField) {
 	}
 	t.evictTo(t.maxSize - need)
 	if t.byPair == nil {
-		t.byPair = make(map[HeaderField]uint64)
-		t.byName = make(map[string]uint64)
+		t.seed = maphash.MakeSeed()
+		t.byPair = make(map[uint64]uint64)
+		t.byName = make(map[uint64]uint64)
 	}
 	t.ents.push(f)
-	t.byPair[f] = t.seq
-	t.byName[f.Name] = t.seq
+	t.byPair[t.pairHash(f.Name, f.Value)] = t.seq
+	t.byName[t.nameHash(f.Name)] = t.seq
 	t.seq++
 	t.size += need
 }
@@ -169,19 +192,81 @@ func (t *encTable) index(seq uint64) uint32 {
 // lookup finds f: a full match gives its index and true; a name match gives
 // the name's index and false; nothing gives 0.
 func (t *encTable) lookup(f HeaderField) (idx uint32, full bool) {
-	key := HeaderField{Name: f.Name, Value: f.Value}
-	if s, ok := t.byPair[key]; ok && !f.Sensitive {
-		return t.index(s), true
-	}
-	st := staticLookup()
-	if i, ok := st.byPair[key]; ok && !f.Sensitive {
+	if i := staticPairIndex(f.Name, f.Value); i != 0 && !f.Sensitive {
 		return i, true
 	}
-	if i, ok := st.byName[f.Name]; ok {
+	var nameIdx uint32
+	if t.byName != nil {
+		// The newest entry with this name usually has this value too (a
+		// request repeating the last one's fields): one short hash.
+		if s, ok := t.byName[t.nameHash(f.Name)]; ok {
+			if e := t.entry(s); e.Name == f.Name {
+				if e.Value == f.Value && !f.Sensitive {
+					return t.index(s), true
+				}
+				nameIdx = t.index(s)
+			}
+		}
+		if !f.Sensitive {
+			if s, ok := t.byPair[t.pairHash(f.Name, f.Value)]; ok {
+				if e := t.entry(s); e.Name == f.Name && e.Value == f.Value {
+					return t.index(s), true
+				}
+			}
+		}
+	}
+	if i, ok := staticLookup().byName[f.Name]; ok {
 		return i, false
 	}
-	if s, ok := t.byName[f.Name]; ok {
-		return t.index(s), false
+	return nameIdx, false
+}
+
+// staticPairIndex returns the static index of a name-value pair, or 0: a
+// switch rather than a map, for the few pairs the static table has.
+func staticPairIndex(name, value string) uint32 {
+	switch name {
+	case ":method":
+		switch value {
+		case "GET":
+			return 2
+		case "POST":
+			return 3
+		}
+	case ":path":
+		switch value {
+		case "/":
+			return 4
+		case "/index.html":
+			return 5
+		}
+	case ":scheme":
+		switch value {
+		case "http":
+			return 6
+		case "https":
+			return 7
+		}
+	case ":status":
+		switch value {
+		case "200":
+			return 8
+		case "204":
+			return 9
+		case "206":
+			return 10
+		case "304":
+			return 11
+		case "400":
+			return 12
+		case "404":
+			return 13
+		case "500":
+			return 14
+		}
+	case "accept-encoding":
+		if value == "gzip, deflate" {
+			return 16
+		}
 	}
-	return 0, false
+	return 0
 }

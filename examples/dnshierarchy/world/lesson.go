@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/applayer/applayer/dns"
@@ -45,6 +46,21 @@ func Lesson(ctx context.Context, out io.Writer, short bool) error {
 		fmt.Fprintln(out, "\nAfter the 600-second TTL has passed the entry is gone; the edu referral (TTL 2 days) is still cached, so the root is not asked:")
 		if err := w.Iterated(ctx, out, "gaia.cs.umass.edu.", dns.TypeA); err != nil {
 			return err
+		}
+	}
+
+	if !short {
+		fmt.Fprintln(out, "\nLoad distribution: web.umass.edu is three replicated servers; the authoritative server rotates their order in each reply:")
+		for i := 0; i < 3; i++ {
+			m, err := (&dns.Client{}).Exchange(ctx, new(dns.Msg).SetQuestion(dns.MustName("web.umass.edu."), dns.TypeA), w.Addr("127.0.0.13"))
+			if err != nil {
+				return err
+			}
+			var order []string
+			for _, rr := range m.Answer {
+				order = append(order, rr.Data.String())
+			}
+			fmt.Fprintf(out, "  reply %d: %s\n", i+1, strings.Join(order, ", "))
 		}
 	}
 

@@ -101,6 +101,9 @@ gaia.cs.umass.edu.	600 A 128.119.245.12
 www.umass.edu.	CNAME gaia.cs.umass.edu.
 umass.edu.	MX 10 mail.umass.edu.
 mail.umass.edu.	A 128.119.40.50
+web.umass.edu.	60 A 128.119.103.1
+web.umass.edu.	60 A 128.119.103.2
+web.umass.edu.	60 A 128.119.103.3
 `}}},
 	{Host: "dns.poly.edu", Addr: "127.0.0.14", Role: "local DNS server of poly.edu (and authoritative for it)", zones: []zoneText{{"poly.edu.", `$TTL 3600
 poly.edu.	SOA dns.poly.edu. hostmaster.poly.edu. 2026112100 10800 3600 604800 300

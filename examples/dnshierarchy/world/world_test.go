@@ -25,6 +25,7 @@ func TestLesson(t *testing.T) {
 		"gaia.cs.umass.edu.\t500\tIN\tA\t128.119.245.12",
 		"2. dns.poly.edu -> dns.cs.umass.edu (umass.edu. server): gaia.cs.umass.edu. A?",
 		"www.networkutopia.com.\t3600\tIN\tA\t212.212.212.22",
+		"reply 2: 128.119.103.2, 128.119.103.3, 128.119.103.1",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

@@ -1,0 +1,211 @@
+// Command mailserver is one mail server of the e-mail lesson: it receives
+// mail over SMTP for its domain, keeps a mailbox per user, and relays mail
+// from its authenticated users to other domains through their MX records,
+// with a queue on disk that survives restarts.
+//
+//	go run ./examples/mailserver -domain hamburger.edu -user bob:hungry \
+//	  -smtp 127.0.0.1:2525 -submission 127.0.0.1:2587 -store /tmp/hamburger
+//
+// -smtp is the port other servers deliver to (25 in real life); -submission
+// (587) requires AUTH, for the user agents of local users. -tls offers
+// STARTTLS with a fresh self-signed certificate (or -cert/-key). -dns sends
+// the MX look-ups to a DNS server of your own (such as examples/dnsd);
+// -mx-port changes the port used to reach other mail exchangers, for tests
+// on loopback.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/applayer/applayer/dns"
+	"github.com/applayer/applayer/examples/internal/cli"
+	"github.com/applayer/applayer/internal/mailstore"
+	"github.com/applayer/applayer/pop3"
+	"github.com/applayer/applayer/smtp"
+	"github.com/applayer/applayer/smtp/mta"
+	"github.com/applayer/applayer/sockets"
+)
+
+type list []string
+
+func (l *list) String() string     { return strings.Join(*l, ",") }
+func (l *list) Set(s string) error { *l = append(*l, s); return nil }
+
+type config struct {
+	smtpAddr, submissionAddr string
+	pop3Addr                 string
+	domain, hostname         string
+	users                    list
+	store                    string
+	dns                      string
+	mxPort                   string
+	useTLS                   bool
+	certFile, keyFile        string
+	maxMessageBytes          int64
+	retry                    time.Duration
+}
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.smtpAddr, "smtp", "127.0.0.1:2525", "SMTP (MTA to MTA) listen address; empty to disable")
+	flag.StringVar(&cfg.submissionAddr, "submission", "", "submission (with AUTH) listen address; empty to disable")
+	flag.StringVar(&cfg.pop3Addr, "pop3", "", "POP3 listen address; empty to disable (STLS with -tls)")
+	flag.StringVar(&cfg.domain, "domain", "localhost", "the local mail domain")
+	flag.StringVar(&cfg.hostname, "hostname", "", "this server's name (default mx.DOMAIN)")
+	flag.Var(&cfg.users, "user", "a local user as name:password; repeatable")
+	flag.StringVar(&cfg.store, "store", "mail", "directory of the mailboxes and the queue")
+	flag.StringVar(&cfg.dns, "dns", "", "DNS server host:port for MX look-ups (default: the system resolver)")
+	flag.StringVar(&cfg.mxPort, "mx-port", "25", "port of other domains' mail exchangers")
+	flag.BoolVar(&cfg.useTLS, "tls", false, "offer STARTTLS (self-signed certificate unless -cert and -key)")
+	flag.StringVar(&cfg.certFile, "cert", "", "TLS certificate file (PEM)")
+	flag.StringVar(&cfg.keyFile, "key", "", "TLS key file (PEM)")
+	flag.Int64Var(&cfg.maxMessageBytes, "max-message-bytes", smtp.DefaultMaxMessageBytes, "largest message accepted")
+	flag.DurationVar(&cfg.retry, "retry", mta.DefaultRetryInitial, "first retry interval of the queue (doubles each time)")
+	flag.Parse()
+	ctx, stop := cli.SignalContext()
+	defer stop()
+	if err := run(ctx, cfg, cli.Logger()); err != nil {
+		cli.Fatal("mailserver", err)
+	}
+}
+
+// server is what every listener of this program runs.
+type server interface {
+	Serve(l net.Listener) error
+	Shutdown(ctx context.Context) error
+}
+
+// listener is one protocol on one address.
+type listener struct {
+	proto string // printed in "listening on PROTO ADDR"
+	addr  string
+	srv   server
+}
+
+func run(ctx context.Context, cfg config, log *slog.Logger) error {
+	if cfg.hostname == "" {
+		cfg.hostname = "mx." + cfg.domain
+	}
+	users := map[string]string{}
+	for _, u := range cfg.users {
+		name, pass, ok := strings.Cut(u, ":")
+		if !ok || name == "" {
+			return fmt.Errorf("bad -user %q: want name:password", u)
+		}
+		users[strings.ToLower(name)] = pass
+	}
+	var tlsConfig *tls.Config
+	if cfg.useTLS || cfg.certFile != "" {
+		var err error
+		if tlsConfig, err = loadTLS(cfg.certFile, cfg.keyFile, cfg.hostname); err != nil {
+			return err
+		}
+	}
+
+	// The mailboxes (STORE/mailboxes, the durable store that the pop3 and
+	// imap listeners read too) and the outgoing queue (STORE/queue).
+	store, err := mailstore.Open(filepath.Join(cfg.store, "mailboxes"))
+	if err != nil {
+		return err
+	}
+	store.MaxMessageBytes = cfg.maxMessageBytes
+	store.Logger = log
+	spool, err := mta.OpenSpool(filepath.Join(cfg.store, "queue"))
+	if err != nil {
+		return err
+	}
+	relay := &smtp.Relay{Resolver: resolver(cfg.dns), Port: cfg.mxPort, LocalName: cfg.hostname, Logger: log}
+	queue := &mta.Queue{
+		Spool: spool, Transport: relay, Local: mta.MailstoreDelivery{Store: store},
+		LocalDomains: []string{cfg.domain}, Hostname: cfg.hostname, Logger: log, RetryInitial: cfg.retry,
+	}
+	backend := &mta.Backend{Queue: queue, Users: users, Hostname: cfg.hostname, RestrictSender: true}
+
+	// The listeners. The pop3 and imap servers join this table, reading
+	// store with the same users.
+	var listeners []listener
+	if cfg.smtpAddr != "" {
+		listeners = append(listeners, listener{"smtp", cfg.smtpAddr, &smtp.Server{
+			Hostname: cfg.hostname, Backend: backend, TLSConfig: tlsConfig,
+			MaxMessageBytes: cfg.maxMessageBytes, Logger: log,
+		}})
+	}
+	if cfg.submissionAddr != "" {
+		listeners = append(listeners, listener{"submission", cfg.submissionAddr, &smtp.Server{
+			Hostname: cfg.hostname, Backend: backend, TLSConfig: tlsConfig, RequireAuth: true,
+			AllowInsecureAuth: tlsConfig == nil, MaxMessageBytes: cfg.maxMessageBytes, Logger: log,
+		}})
+	}
+	if cfg.pop3Addr != "" {
+		p := pop3.NewStoreServer(store, users, tlsConfig)
+		p.Hostname, p.Logger = cfg.hostname, log
+		listeners = append(listeners, listener{"pop3", cfg.pop3Addr, p})
+	}
+	if len(listeners) == 0 {
+		return errors.New("no listener: give -smtp, -submission or -pop3")
+	}
+	return serveAll(ctx, listeners, queue, log)
+}
+
+// serveAll listens on every address, runs the queue, and shuts everything
+// down when ctx ends.
+func serveAll(ctx context.Context, listeners []listener, queue *mta.Queue, log *slog.Logger) error {
+	var ls []net.Listener
+	for _, li := range listeners {
+		l, err := net.Listen("tcp", li.addr)
+		if err != nil {
+			for _, o := range ls {
+				o.Close()
+			}
+			return err
+		}
+		ls = append(ls, l)
+	}
+	qctx, stopQueue := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); queue.Run(qctx) }()
+
+	errc := make(chan error, len(listeners))
+	for i, li := range listeners {
+		cli.Listening(li.proto, ls[i].Addr())
+		go func() { errc <- li.srv.Serve(ls[i]) }()
+	}
+	var first error
+	select {
+	case <-ctx.Done():
+	case first = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cli.ShutdownGrace)
+	defer cancel()
+	for _, li := range listeners {
+		if err := li.srv.Shutdown(sctx); err != nil {
+			log.Warn("shutdown", "proto", li.proto, "err", err)
+		}
+	}
+	stopQueue()
+	wg.Wait()
+	if first != nil && !errors.Is(first, sockets.ErrServerClosed) {
+		return first
+	}
+	return nil
+}
+
+// resolver returns the MX resolver: the system's, or this module's stub
+// resolver asking the DNS server at addr.
+func resolver(addr string) smtp.Resolver {
+	if addr == "" {
+		return net.DefaultResolver
+	}
+	return smtp.DNSResolver{R: &dns.Resolver{Servers: []string{addr}}}
+}
