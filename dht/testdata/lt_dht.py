@@ -28,9 +28,15 @@ else:
     params = lt.add_torrent_params()
     params.ti = lt.torrent_info(src)
 params.save_path = save
-ses.add_torrent(params)
+h = ses.add_torrent(params)
 start = time.time()
+last = 0.0
 while True:
     for a in ses.pop_alerts():
         print("%6.2f %s: %s" % (time.time() - start, type(a).__name__, a.message()), flush=True)
+    # A torrent added before the DHT has bootstrapped waits a full announce
+    # interval before trying again: nudge it every two seconds instead.
+    if time.time() - last > 2:
+        h.force_dht_announce()
+        last = time.time()
     time.sleep(0.2)
