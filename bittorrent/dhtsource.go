@@ -2,6 +2,7 @@ package bittorrent
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/applayer/applayer/dht"
@@ -24,6 +25,34 @@ type DHTSource struct {
 	// Interval is the re-announce interval returned to the client; zero
 	// means DefaultDHTInterval.
 	Interval time.Duration
+
+	pings chan struct{} // bounds the pings started by OnEvent
+	once  sync.Once
+}
+
+// MaxDHTPings bounds the pings a DHTSource runs at once for PORT messages.
+const MaxDHTPings = 16
+
+// OnEvent feeds the DHT node from the swarm: for each [EventDHTNode] (a
+// peer's PORT message, BEP 5) it pings the peer's DHT node, which enters
+// the routing table if it answers. Call it from [Client.OnEvent]; it
+// returns at once, and drops the ping when MaxDHTPings are under way.
+func (s *DHTSource) OnEvent(e Event) {
+	if e.Type != EventDHTNode || !e.Peer.Addr.IsValid() {
+		return
+	}
+	s.once.Do(func() { s.pings = make(chan struct{}, MaxDHTPings) })
+	select {
+	case s.pings <- struct{}{}:
+	default:
+		return
+	}
+	go func() {
+		defer func() { <-s.pings }()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.Node.Ping(ctx, e.Peer.Addr)
+	}()
 }
 
 // NewDHTSource returns a DHTSource over node.

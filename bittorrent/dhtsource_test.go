@@ -47,9 +47,10 @@ func TestTrackerlessMagnetThroughDHT(t *testing.T) {
 	seedDir, mi, data := testTorrent(t, 256<<10, 32<<10) // no trackers
 	seedNode, leechNode := nodes[2], nodes[6]
 
-	seeder := fastClient(t, func(c *Client) { c.DHTPort = seedNode.AddrPort().Port() })
+	seedSrc := &DHTSource{Node: seedNode, Interval: 200 * time.Millisecond}
+	seeder := fastClient(t, func(c *Client) { c.DHTPort = seedNode.AddrPort().Port(); c.OnEvent = seedSrc.OnEvent })
 	if _, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir,
-		Sources: []PeerSource{&DHTSource{Node: seedNode, Interval: 200 * time.Millisecond}}}); err != nil {
+		Sources: []PeerSource{seedSrc}}); err != nil {
 		t.Fatal(err)
 	}
 	m, err := ParseMagnet(mi.Magnet().String())
@@ -60,9 +61,10 @@ func TestTrackerlessMagnetThroughDHT(t *testing.T) {
 		t.Fatalf("magnet has trackers: %v", m.Trackers)
 	}
 	dir := t.TempDir()
-	leecher := fastClient(t, func(c *Client) { c.DHTPort = leechNode.AddrPort().Port() })
+	leechSrc := &DHTSource{Node: leechNode, Interval: 200 * time.Millisecond}
+	leecher := fastClient(t, func(c *Client) { c.DHTPort = leechNode.AddrPort().Port(); c.OnEvent = leechSrc.OnEvent })
 	tor, err := leecher.Add(context.Background(), TorrentSpec{Magnet: &m, Dir: dir,
-		Sources: []PeerSource{&DHTSource{Node: leechNode, Interval: 200 * time.Millisecond}}})
+		Sources: []PeerSource{leechSrc}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,5 +77,21 @@ func TestDHTSourceStoppedIsQuiet(t *testing.T) {
 	resp, err := (&DHTSource{Node: &n}).Announce(context.Background(), AnnounceRequest{Event: EventStopped})
 	if err != nil || resp == nil {
 		t.Fatalf("stopped announce = %v, %v", resp, err)
+	}
+}
+
+// TestDHTSourceLearnsNodesFromPort: a PORT message's node is pinged and
+// enters the routing table.
+func TestDHTSourceLearnsNodesFromPort(t *testing.T) {
+	a := startDHT(t, 1)[0]
+	b := startDHT(t, 1)[0]
+	src := NewDHTSource(a)
+	src.OnEvent(Event{Type: EventDHTNode, Peer: PeerInfo{Addr: b.AddrPort()}})
+	deadline := time.Now().Add(10 * time.Second)
+	for a.NumNodes() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the node of a PORT message did not enter the routing table")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
