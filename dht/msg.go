@@ -156,159 +156,20 @@ type wireMsg struct {
 	Y  *string   `bencode:"y,omitempty"`
 }
 
-var decoder = bencode.Decoder{MaxDepth: 8, MaxStringLength: MaxMessageSize}
-
 func malformed(field, detail string) error {
 	return &ParseError{Field: field, Err: ErrMalformed, Detail: detail}
 }
 
-// ParseMsg parses one KRPC datagram. On error the returned message still
-// carries the transaction ID when one could be read, so that a server can
-// answer with error 203.
+// ParseMsg parses one KRPC datagram. The byte slices of the result (T,
+// Token, V, ...) alias b. On error the returned message still carries the
+// transaction ID when one could be read, so that a server can answer with
+// error 203.
 func ParseMsg(b []byte) (*Msg, error) {
 	m := &Msg{}
 	if len(b) > MaxMessageSize {
 		return m, &ParseError{Err: ErrTooLarge}
 	}
-	var w wireMsg
-	if err := decoder.Unmarshal(b, &w); err != nil {
-		return m, &ParseError{Err: ErrMalformed, Detail: err.Error()}
-	}
-	if w.T == nil {
-		return m, malformed("t", "missing")
-	}
-	if len(*w.T) > MaxTransactionIDLen {
-		return m, malformed("t", "too long")
-	}
-	m.T = *w.T
-	if w.Y == nil || len(*w.Y) != 1 {
-		return m, malformed("y", "missing or not one letter")
-	}
-	m.Version = w.V
-	if w.IP != nil {
-		ip, err := ParseCompactPeer(w.IP)
-		if err != nil {
-			return m, malformed("ip", "not a compact address")
-		}
-		m.IP = ip
-	}
-	switch w.RO {
-	case 0:
-	case 1:
-		m.ReadOnly = true
-	default:
-		return m, malformed("ro", "not 0 or 1")
-	}
-	m.Kind = Kind((*w.Y)[0])
-	switch m.Kind {
-	case KindQuery:
-		if w.Q == nil {
-			return m, malformed("q", "missing")
-		}
-		m.Method = Method(*w.Q)
-		if w.A == nil {
-			return m, malformed("a", "missing")
-		}
-		return m, parseArgs(&m.Args, w.A)
-	case KindResponse:
-		if w.R == nil {
-			return m, malformed("r", "missing")
-		}
-		return m, parseArgs(&m.Args, w.R)
-	case KindError:
-		if len(w.E) != 2 {
-			return m, malformed("e", "not a list of code and message")
-		}
-		code, ok1 := w.E[0].(int64)
-		msg, ok2 := w.E[1].(string)
-		if !ok1 || !ok2 || code < 0 || code > 1<<16 {
-			return m, malformed("e", "not a list of code and message")
-		}
-		m.Err = &Error{Code: ErrorCode(code), Msg: msg}
-		return m, nil
-	}
-	return m, malformed("y", "unknown message kind")
-}
-
-func parseID(dst *ID, b []byte, field string, required bool) error {
-	if b == nil {
-		if required {
-			return malformed(field, "missing")
-		}
-		return nil
-	}
-	if len(b) != IDLen {
-		return malformed(field, "not 20 bytes")
-	}
-	copy(dst[:], b)
-	return nil
-}
-
-func parseArgs(a *Args, w *wireArgs) error {
-	if err := parseID(&a.ID, w.ID, "id", true); err != nil {
-		return err
-	}
-	if err := parseID(&a.Target, w.Target, "target", false); err != nil {
-		return err
-	}
-	if err := parseID(&a.InfoHash, w.InfoHash, "info_hash", false); err != nil {
-		return err
-	}
-	if w.Port != nil {
-		if *w.Port < 0 || *w.Port > 65535 {
-			return malformed("port", "out of range")
-		}
-		a.Port = int(*w.Port)
-	}
-	if w.ImpliedPort != nil {
-		a.ImpliedPort = *w.ImpliedPort != 0
-	}
-	a.Token = w.Token
-	var err error
-	if w.Nodes != nil {
-		if a.Nodes, err = ParseCompactNodes(w.Nodes, false); err != nil {
-			return err
-		}
-	}
-	if w.Nodes6 != nil {
-		if a.Nodes6, err = ParseCompactNodes(w.Nodes6, true); err != nil {
-			return err
-		}
-	}
-	if len(w.Values) > MaxValues {
-		return malformed("values", "too many peers")
-	}
-	for _, v := range w.Values {
-		p, err := ParseCompactPeer(v)
-		if err != nil {
-			return err
-		}
-		a.Values = append(a.Values, p)
-	}
-	a.Want = w.Want
-	if w.V != nil {
-		if len(w.V) > MaxItemSize {
-			return &ParseError{Field: "v", Err: ErrTooLarge}
-		}
-		a.V = []byte(w.V)
-	}
-	a.K, a.Sig, a.Salt = w.K, w.Sig, w.Salt
-	if a.K != nil && len(a.K) != 32 {
-		return malformed("k", "not a 32-byte ed25519 key")
-	}
-	if a.Sig != nil && len(a.Sig) != 64 {
-		return malformed("sig", "not a 64-byte ed25519 signature")
-	}
-	if len(a.Salt) > MaxSaltSize {
-		return &ParseError{Field: "salt", Err: ErrTooLarge}
-	}
-	if w.Seq != nil {
-		a.Seq, a.HasSeq = *w.Seq, true
-	}
-	if w.CAS != nil {
-		a.CAS, a.HasCAS = *w.CAS, true
-	}
-	return nil
+	return m, parseMsgFast(b, m)
 }
 
 func idBytes(id ID, keep bool) []byte {

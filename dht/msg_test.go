@@ -95,8 +95,8 @@ var badMessages = []struct {
 	{"port out of range", "d1:ad2:id20:abcdefghij01234567894:porti70000ee1:q13:announce_peer1:t2:aa1:y1:qe", "aa", ErrMalformed},
 	{"error not a list pair", "d1:eli201ee1:t2:aa1:y1:ee", "aa", ErrMalformed},
 	{"long t", "d1:t17:aaaaaaaaaaaaaaaaa1:y1:qe", "", ErrMalformed},
-	{"trailing data", "d1:t2:aa1:y1:qexx", "", ErrMalformed},
-	{"deep nesting", "d1:t2:aa1:y1:q1:xllllllllllllllleeeeeeeeeeeeeeee", "", ErrMalformed},
+	{"trailing data", "d1:t2:aa1:y1:qexx", "aa", ErrMalformed},
+	{"deep nesting", "d1:t2:aa1:y1:q1:xllllllllllllllleeeeeeeeeeeeeeee", "aa", ErrMalformed},
 }
 
 func TestParseMsgErrors(t *testing.T) {

@@ -490,6 +490,10 @@ func (n *Node) servePacket(ctx context.Context, w sockets.PacketWriter, p *socke
 		}
 		return
 	}
+	// ParseMsg's byte slices alias the packet buffer, which the worker
+	// reuses for the next datagram: copy what a stored item or a waiting
+	// query may keep.
+	m = cloneMsg(m)
 	switch m.Kind {
 	case KindResponse, KindError:
 		n.mu.Lock()
@@ -503,8 +507,7 @@ func (n *Node) servePacket(ctx context.Context, w sockets.PacketWriter, p *socke
 		}
 		n.mu.Unlock()
 		if ch != nil {
-			// Copy out of the packet buffer: ParseMsg's slices alias it.
-			ch <- cloneMsg(m)
+			ch <- m
 		}
 		n.pingLater(ping)
 	case KindQuery:
