@@ -2,6 +2,7 @@ package dht
 
 import (
 	"net/netip"
+	"strconv"
 
 	"github.com/applayer/applayer/bittorrent/bencode"
 )
@@ -124,38 +125,6 @@ type Msg struct {
 	ReadOnly bool
 }
 
-// wire types mirror the bencoded dictionaries.
-type wireArgs struct {
-	ID          []byte             `bencode:"id,omitempty"`
-	Target      []byte             `bencode:"target,omitempty"`
-	InfoHash    []byte             `bencode:"info_hash,omitempty"`
-	Port        *int64             `bencode:"port,omitempty"`
-	ImpliedPort *int64             `bencode:"implied_port,omitempty"`
-	Token       []byte             `bencode:"token,omitempty"`
-	Nodes       []byte             `bencode:"nodes,omitempty"`
-	Nodes6      []byte             `bencode:"nodes6,omitempty"`
-	Values      [][]byte           `bencode:"values,omitempty"`
-	Want        []string           `bencode:"want,omitempty"`
-	V           bencode.RawMessage `bencode:"v,omitempty"`
-	K           []byte             `bencode:"k,omitempty"`
-	Sig         []byte             `bencode:"sig,omitempty"`
-	Salt        []byte             `bencode:"salt,omitempty"`
-	Seq         *int64             `bencode:"seq,omitempty"`
-	CAS         *int64             `bencode:"cas,omitempty"`
-}
-
-type wireMsg struct {
-	A  *wireArgs `bencode:"a,omitempty"`
-	E  []any     `bencode:"e,omitempty"`
-	IP []byte    `bencode:"ip,omitempty"`
-	Q  *string   `bencode:"q,omitempty"`
-	R  *wireArgs `bencode:"r,omitempty"`
-	RO int64     `bencode:"ro,omitempty"`
-	T  *[]byte   `bencode:"t,omitempty"`
-	V  []byte    `bencode:"v,omitempty"`
-	Y  *string   `bencode:"y,omitempty"`
-}
-
 func malformed(field, detail string) error {
 	return &ParseError{Field: field, Err: ErrMalformed, Detail: detail}
 }
@@ -172,81 +141,125 @@ func ParseMsg(b []byte) (*Msg, error) {
 	return m, parseMsgFast(b, m)
 }
 
-func idBytes(id ID, keep bool) []byte {
-	if !keep {
-		return nil
-	}
-	return id[:]
-}
-
-func formatArgs(a *Args, m Method, kind Kind) *wireArgs {
-	w := &wireArgs{ID: idBytes(a.ID, true)}
-	w.Target = idBytes(a.Target, !a.Target.IsZero())
-	w.InfoHash = idBytes(a.InfoHash, !a.InfoHash.IsZero())
-	if a.Port != 0 || (kind == KindQuery && m == MethodAnnouncePeer) {
-		p := int64(a.Port)
-		w.Port = &p
-	}
-	if a.ImpliedPort {
-		one := int64(1)
-		w.ImpliedPort = &one
-	}
-	w.Token = a.Token
-	if len(a.Nodes) > 0 {
-		w.Nodes = AppendCompactNodes([]byte{}, a.Nodes, false)
-	}
-	if len(a.Nodes6) > 0 {
-		w.Nodes6 = AppendCompactNodes([]byte{}, a.Nodes6, true)
-	}
-	for _, p := range a.Values {
-		w.Values = append(w.Values, AppendCompactPeer(nil, p))
-	}
-	w.Want = a.Want
-	if a.V != nil {
-		w.V = bencode.RawMessage(a.V)
-	}
-	w.K, w.Sig, w.Salt = a.K, a.Sig, a.Salt
-	if a.HasSeq {
-		s := a.Seq
-		w.Seq = &s
-	}
-	if a.HasCAS {
-		c := a.CAS
-		w.CAS = &c
-	}
-	return w
-}
-
-// AppendMsg appends the bencoded form of m to b. Nodes whose address is
-// not of the list's family (Nodes: IPv4, Nodes6: IPv6) are left out.
+// AppendMsg appends the bencoded form of m to b, keys in sorted order as
+// bencoding requires. Nodes whose address is not of the list's family
+// (Nodes: IPv4, Nodes6: IPv6) are left out; empty byte strings and lists
+// are left out; Args.V must be one valid bencoded value.
 func AppendMsg(b []byte, m *Msg) ([]byte, error) {
-	t := m.T
-	if t == nil {
-		t = []byte{}
-	}
-	y := string(rune(m.Kind))
-	w := wireMsg{T: &t, Y: &y, V: m.Version}
-	if m.IP.IsValid() {
-		w.IP = AppendCompactPeer(nil, m.IP)
-	}
-	if m.ReadOnly {
-		w.RO = 1
-	}
+	start := len(b)
+	b = append(b, 'd')
+	var err error
 	switch m.Kind {
 	case KindQuery:
-		q := string(m.Method)
-		w.Q = &q
-		w.A = formatArgs(&m.Args, m.Method, m.Kind)
+		b = append(b, "1:a"...)
+		if b, err = appendArgs(b, &m.Args, m.Method, m.Kind); err != nil {
+			return b[:start], err
+		}
 	case KindResponse:
-		w.R = formatArgs(&m.Args, m.Method, m.Kind)
 	case KindError:
 		e := m.Err
 		if e == nil {
 			e = &Error{Code: ErrorGeneric}
 		}
-		w.E = []any{int64(e.Code), e.Msg}
+		b = append(b, "1:eli"...)
+		b = strconv.AppendInt(b, int64(e.Code), 10)
+		b = append(b, 'e')
+		b = bencode.AppendString(b, e.Msg)
+		b = append(b, 'e')
 	default:
-		return b, malformed("y", "unknown message kind")
+		return b[:start], malformed("y", "unknown message kind")
 	}
-	return bencode.Append(b, &w)
+	if m.IP.IsValid() {
+		b = append(b, "2:ip"...)
+		b = bencode.AppendBytes(b, AppendCompactPeer(nil, m.IP))
+	}
+	if m.Kind == KindQuery {
+		b = append(b, "1:q"...)
+		b = bencode.AppendString(b, string(m.Method))
+	}
+	if m.Kind == KindResponse {
+		b = append(b, "1:r"...)
+		if b, err = appendArgs(b, &m.Args, m.Method, m.Kind); err != nil {
+			return b[:start], err
+		}
+	}
+	if m.ReadOnly {
+		b = append(b, "2:roi1e"...)
+	}
+	b = append(b, "1:t"...)
+	b = bencode.AppendBytes(b, m.T)
+	if len(m.Version) > 0 {
+		b = append(b, "1:v"...)
+		b = bencode.AppendBytes(b, m.Version)
+	}
+	b = append(b, "1:y1:"...)
+	b = append(b, byte(m.Kind))
+	return append(b, 'e'), nil
+}
+
+func appendKeyBytes(b []byte, key string, v []byte) []byte {
+	if len(v) == 0 {
+		return b
+	}
+	b = bencode.AppendString(b, key)
+	return bencode.AppendBytes(b, v)
+}
+
+func appendKeyInt(b []byte, key string, v int64) []byte {
+	b = bencode.AppendString(b, key)
+	return bencode.AppendInt(b, v)
+}
+
+// appendArgs appends an argument or response dictionary.
+func appendArgs(b []byte, a *Args, m Method, kind Kind) ([]byte, error) {
+	b = append(b, 'd')
+	if a.HasCAS {
+		b = appendKeyInt(b, "cas", a.CAS)
+	}
+	b = appendKeyBytes(b, "id", a.ID[:])
+	if a.ImpliedPort {
+		b = appendKeyInt(b, "implied_port", 1)
+	}
+	if !a.InfoHash.IsZero() {
+		b = appendKeyBytes(b, "info_hash", a.InfoHash[:])
+	}
+	b = appendKeyBytes(b, "k", a.K)
+	var nodes [8 * CompactNode6Len]byte
+	b = appendKeyBytes(b, "nodes", AppendCompactNodes(nodes[:0], a.Nodes, false))
+	b = appendKeyBytes(b, "nodes6", AppendCompactNodes(nodes[:0], a.Nodes6, true))
+	if a.Port != 0 || (kind == KindQuery && m == MethodAnnouncePeer) {
+		b = appendKeyInt(b, "port", int64(a.Port))
+	}
+	b = appendKeyBytes(b, "salt", a.Salt)
+	if a.HasSeq {
+		b = appendKeyInt(b, "seq", a.Seq)
+	}
+	b = appendKeyBytes(b, "sig", a.Sig)
+	if !a.Target.IsZero() {
+		b = appendKeyBytes(b, "target", a.Target[:])
+	}
+	b = appendKeyBytes(b, "token", a.Token)
+	if len(a.V) > 0 {
+		if !bencode.Valid(a.V) {
+			return b, malformed("v", "not one bencoded value")
+		}
+		b = append(b, "1:v"...)
+		b = append(b, a.V...)
+	}
+	if len(a.Values) > 0 {
+		b = append(b, "6:valuesl"...)
+		var peer [CompactPeer6Len]byte
+		for _, p := range a.Values {
+			b = bencode.AppendBytes(b, AppendCompactPeer(peer[:0], p))
+		}
+		b = append(b, 'e')
+	}
+	if len(a.Want) > 0 {
+		b = append(b, "4:wantl"...)
+		for _, w := range a.Want {
+			b = bencode.AppendString(b, w)
+		}
+		b = append(b, 'e')
+	}
+	return append(b, 'e'), nil
 }
