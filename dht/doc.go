@@ -48,7 +48,9 @@
 // # How this package is organized
 //
 // The codec ([ParseMsg], [AppendMsg], [Msg], [Args], the compact forms
-// [AppendCompactNodes] and [ParseCompactPeer]) does no I/O. [ID] holds
+// [AppendCompactNodes] and [ParseCompactPeer]) does no I/O. It is written
+// by hand for speed (AppendMsg does not allocate); the tests hold it to a
+// reference written over the bencode package's reflection, byte for byte. [ID] holds
 // the XOR metric. A [Node] serves a UDP socket through
 // sockets.PacketServer and keeps the routing table (buckets of [Node.K]
 // contacts that split around our own ID; contacts silent for
