@@ -27,6 +27,6 @@ var chapters = []chapter{
 	{"imap", "IMAP: folders, search, fetching only the text part, sessions that see each other's changes", runIMAP},
 	{"dns", "DNS: root, TLD and authoritative servers; iterated and recursive queries; caching; dynamic update", runDNS},
 	{"bittorrent", "BitTorrent: a tracker, a seeder and eight leechers trading pieces tit-for-tat", runBittorrent},
-	{"p2pdist", "distribution time: one server to N peers, client-server versus P2P, measured against the bounds", runP2pdist},
 	{"dht", "DHT: the Chord ring of the lesson, then a few hundred Kademlia nodes finding a torrent", runDHT},
+	{"p2pdist", "distribution time: one server to N peers, client-server versus P2P, measured against the bounds", runP2pdist},
 }
