@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"fmt"
+	"github.com/applayer/applayer/internal/interop"
 	"io"
 	"net"
 	"net/netip"
@@ -20,19 +21,6 @@ import (
 	"github.com/applayer/applayer/bittorrent/bencode"
 )
 
-// requirePeer skips (or, with APPLAYER_INTEROP=require, fails) when a
-// real peer is missing.
-func requirePeer(t *testing.T, ok bool, why string) {
-	t.Helper()
-	if ok {
-		return
-	}
-	if os.Getenv("APPLAYER_INTEROP") == "require" {
-		t.Fatalf("interop peer missing: %s", why)
-	}
-	t.Skipf("interop peer missing: %s", why)
-}
-
 // ltScript runs a loopback-only libtorrent node (Debian's
 // python3-libtorrent imports only under /usr/bin/python3).
 const ltScript = "testdata/lt_dht.py"
@@ -40,7 +28,9 @@ const ltScript = "testdata/lt_dht.py"
 func findLtNode(t *testing.T) string {
 	t.Helper()
 	err := exec.Command("/usr/bin/python3", "-c", "import libtorrent").Run()
-	requirePeer(t, err == nil, "/usr/bin/python3 cannot import libtorrent (Debian package python3-libtorrent)")
+	if err != nil {
+		interop.Unavailable(t, "/usr/bin/python3 cannot import libtorrent (Debian package python3-libtorrent)")
+	}
 	return ltScript
 }
 
@@ -259,7 +249,9 @@ setTimeout(() => process.exit(1), 60000)
 func TestInteropNpmBittorrentDHT(t *testing.T) {
 	node, err1 := exec.LookPath("node")
 	npm, err2 := exec.LookPath("npm")
-	requirePeer(t, err1 == nil && err2 == nil, "node and npm are needed")
+	if err1 != nil || err2 != nil {
+		interop.Unavailable(t, "node and npm are needed (Debian packages nodejs and npm)")
+	}
 	dir := t.TempDir()
 	install := exec.Command(npm, "install", "--no-audit", "--no-fund", "--silent", "bittorrent-dht")
 	install.Dir = dir
