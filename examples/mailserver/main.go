@@ -29,6 +29,7 @@ import (
 
 	"github.com/applayer/applayer/dns"
 	"github.com/applayer/applayer/examples/internal/cli"
+	"github.com/applayer/applayer/imap"
 	"github.com/applayer/applayer/internal/mailstore"
 	"github.com/applayer/applayer/pop3"
 	"github.com/applayer/applayer/smtp"
@@ -43,7 +44,7 @@ func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 
 type config struct {
 	smtpAddr, submissionAddr string
-	pop3Addr                 string
+	pop3Addr, imapAddr       string
 	domain, hostname         string
 	users                    list
 	store                    string
@@ -60,6 +61,7 @@ func main() {
 	flag.StringVar(&cfg.smtpAddr, "smtp", "127.0.0.1:2525", "SMTP (MTA to MTA) listen address; empty to disable")
 	flag.StringVar(&cfg.submissionAddr, "submission", "", "submission (with AUTH) listen address; empty to disable")
 	flag.StringVar(&cfg.pop3Addr, "pop3", "", "POP3 listen address; empty to disable (STLS with -tls)")
+	flag.StringVar(&cfg.imapAddr, "imap", "", "IMAP listen address; empty to disable (STARTTLS with -tls)")
 	flag.StringVar(&cfg.domain, "domain", "localhost", "the local mail domain")
 	flag.StringVar(&cfg.hostname, "hostname", "", "this server's name (default mx.DOMAIN)")
 	flag.Var(&cfg.users, "user", "a local user as name:password; repeatable")
@@ -151,8 +153,13 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		p.Hostname, p.Logger = cfg.hostname, log
 		listeners = append(listeners, listener{"pop3", cfg.pop3Addr, p})
 	}
+	if cfg.imapAddr != "" {
+		i := imap.NewStoreServer(store, users, tlsConfig)
+		i.Logger = log
+		listeners = append(listeners, listener{"imap", cfg.imapAddr, i})
+	}
 	if len(listeners) == 0 {
-		return errors.New("no listener: give -smtp, -submission or -pop3")
+		return errors.New("no listener: give -smtp, -submission, -pop3 or -imap")
 	}
 	return serveAll(ctx, listeners, queue, log)
 }

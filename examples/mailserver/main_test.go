@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/applayer/applayer/imap"
 	"github.com/applayer/applayer/pop3"
 	"time"
 
@@ -66,7 +67,7 @@ func TestMailserverAndSendmail(t *testing.T) {
 	defer cancel()
 	store := filepath.Join(dir, "store")
 	srv := exec.CommandContext(ctx, server, "-domain", "hamburger.edu", "-user", "bob:hungry",
-		"-smtp", "127.0.0.1:0", "-submission", "127.0.0.1:0", "-pop3", "127.0.0.1:0", "-store", store, "-tls")
+		"-smtp", "127.0.0.1:0", "-submission", "127.0.0.1:0", "-pop3", "127.0.0.1:0", "-imap", "127.0.0.1:0", "-store", store, "-tls")
 	stdout, _ := srv.StdoutPipe()
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func TestMailserverAndSendmail(t *testing.T) {
 	defer srv.Process.Kill()
 	addrs := map[string]string{}
 	sc := bufio.NewScanner(stdout)
-	for len(addrs) < 3 && sc.Scan() {
+	for len(addrs) < 4 && sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) != 4 || f[0] != "listening" || f[1] != "on" {
 			t.Fatalf("unexpected line %q", sc.Text())
@@ -131,6 +132,23 @@ func TestMailserverAndSendmail(t *testing.T) {
 		t.Fatalf("POP3 LIST: %v, %v; want 2 messages", msgs, err)
 	}
 	pc.Quit(ctx)
+	// And over IMAP, after STARTTLS: the same two messages, kept on the server.
+	ic, err := imap.Dial(ctx, addrs["imap"], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ic.Close()
+	if err := ic.StartTLS(ctx, &tls.Config{InsecureSkipVerify: true}); err != nil {
+		t.Fatalf("IMAP STARTTLS: %v", err)
+	}
+	if err := ic.Login(ctx, "bob", "hungry"); err != nil {
+		t.Fatalf("IMAP LOGIN: %v", err)
+	}
+	sel, err := ic.Select(ctx, "INBOX", true)
+	if err != nil || sel.Messages != 2 {
+		t.Fatalf("IMAP SELECT INBOX: %+v, %v; want 2 messages", sel, err)
+	}
+	ic.Logout(ctx)
 	srv.Process.Signal(syscall.SIGTERM)
 	if err := srv.Wait(); err != nil {
 		t.Errorf("server exit after SIGTERM: %v", err)
