@@ -45,7 +45,7 @@ func start(t *testing.T, bin string, args ...string) string {
 		t.Fatalf("%s printed no listening line: %v", bin, err)
 	}
 	f := strings.Fields(line)
-	if len(f) != 4 || f[0] != "listening" || f[2] != "http" {
+	if len(f) != 4 || f[0] != "listening" || (f[2] != "http" && f[2] != "https") {
 		t.Fatalf("listening line = %q", line)
 	}
 	return f[3]

@@ -1,33 +1,33 @@
-// Command httpd serves a directory over HTTP/1.1 with this module's http1
-// package: directory index, Content-Type, conditional GET (304), ranges.
+// Command httpd serves a directory over HTTP/1.1 and HTTP/2 with this
+// module's http1 and http2 packages: directory index, Content-Type,
+// conditional GET (304), ranges. With TLS one port speaks h2 and HTTP/1.1
+// (chosen by ALPN); in cleartext it speaks HTTP/1.1, h2c with prior
+// knowledge, and h2c by Upgrade. With -push, an HTML page's style sheets,
+// scripts and images are pushed to HTTP/2 clients along with it.
 //
 //	go run ./examples/httpd -addr 127.0.0.1:8080 -root ./public
-//	go run ./examples/httpd -tls                  (a self-signed certificate)
+//	go run ./examples/httpd -tls -push            (a self-signed certificate)
 //	go run ./examples/httpd -cert cert.pem -key key.pem
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"flag"
-	"math/big"
 	"net"
-	"time"
 
 	"github.com/applayer/applayer/examples/internal/cli"
 	"github.com/applayer/applayer/http1"
+	"github.com/applayer/applayer/http2"
+	"github.com/applayer/applayer/internal/selfsigned"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "TCP address to listen on")
 	root := flag.String("root", ".", "directory to serve")
-	useTLS := flag.Bool("tls", false, "serve HTTPS with a fresh self-signed certificate")
+	useTLS := flag.Bool("tls", false, "serve HTTPS (h2 and HTTP/1.1) with a fresh self-signed certificate")
 	certFile := flag.String("cert", "", "TLS certificate (PEM); with -key serves HTTPS")
 	keyFile := flag.String("key", "", "TLS private key (PEM)")
+	push := flag.Bool("push", false, "push the objects an HTML page references to HTTP/2 clients")
 	flag.Parse()
 	ctx, stop := cli.SignalContext()
 	defer stop()
@@ -37,26 +37,32 @@ func main() {
 		cli.Fatal("httpd", err)
 	}
 	log := cli.Logger()
-	srv := &http1.Server{Handler: logRequests(files, log), Logger: log}
+	var h http1.Handler = files
+	if *push {
+		h = &pushHandler{root: *root, next: files, log: log}
+	}
+	h = logRequests(h, log)
+	// HTTP/1.1 clients are served by an http1.Server that the http2 server
+	// makes for itself, which also answers h2c upgrade requests.
+	srv := &http2.Server{Handler: h, Logger: log}
+
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		cli.Fatal("httpd", err)
 	}
 	proto := "http"
+	var cert tls.Certificate
 	switch {
 	case *certFile != "" || *keyFile != "":
-		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
-		if err != nil {
-			cli.Fatal("httpd", err)
-		}
-		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
-		proto = "https"
+		cert, err = tls.LoadX509KeyPair(*certFile, *keyFile)
 	case *useTLS:
-		cert, err := selfSigned()
-		if err != nil {
-			cli.Fatal("httpd", err)
-		}
-		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
+		cert, err = selfsigned.New()
+	}
+	if err != nil {
+		cli.Fatal("httpd", err)
+	}
+	if cert.Certificate != nil {
+		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"}})
 		proto = "https"
 	}
 	cli.Listening(proto, l.Addr())
@@ -67,29 +73,11 @@ func main() {
 	}
 }
 
-// logRequests logs each request's method, target and remote address.
+// logRequests logs each request's method, target, version and remote
+// address.
 func logRequests(h http1.Handler, log interface{ Info(string, ...any) }) http1.Handler {
 	return http1.HandlerFunc(func(w http1.ResponseWriter, r *http1.Request) {
-		log.Info("request", "method", r.Method, "target", r.Target, "remote", r.RemoteAddr)
+		log.Info("request", "method", r.Method, "target", r.Target, "version", r.Version.String(), "remote", r.RemoteAddr)
 		h.ServeHTTP(w, r)
 	})
-}
-
-// selfSigned makes a certificate for localhost and 127.0.0.1, valid a day.
-func selfSigned() (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "localhost"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
