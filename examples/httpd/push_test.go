@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -67,5 +68,24 @@ func TestHTTPSWithPush(t *testing.T) {
 	resp.Body.Close()
 	if resp.Version != http1.HTTP11 || string(body) != "p{color:teal}" {
 		t.Errorf("GET over HTTP/1.1: %v %q", resp.Version, body)
+	}
+}
+
+// TestHttpgetHTTP2 fetches two files from httpd in cleartext with
+// httpget -http2 (h2c with prior knowledge): both arrive, in order.
+func TestHttpgetHTTP2(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs two programs")
+	}
+	dir := t.TempDir()
+	root := filepath.Join(dir, "www")
+	os.MkdirAll(root, 0o755)
+	os.WriteFile(filepath.Join(root, "a.txt"), []byte("first\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "b.txt"), []byte("second\n"), 0o644)
+	addr := start(t, build(t, dir, "github.com/applayer/applayer/examples/httpd"), "-addr", "127.0.0.1:0", "-root", root)
+	httpget := build(t, dir, "github.com/applayer/applayer/examples/httpget")
+	out, err := exec.Command(httpget, "-http2", "http://"+addr+"/a.txt", "http://"+addr+"/b.txt").CombinedOutput()
+	if err != nil || string(out) != "first\nsecond\n" {
+		t.Errorf("httpget -http2: %v\n%s", err, out)
 	}
 }

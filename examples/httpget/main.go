@@ -5,14 +5,19 @@
 //	go run ./examples/httpget http://127.0.0.1:8080/
 //	go run ./examples/httpget -v http://127.0.0.1:8080/a http://127.0.0.1:8080/b
 //	go run ./examples/httpget -pipeline http://127.0.0.1:8080/a http://127.0.0.1:8080/b
+//	go run ./examples/httpget -http2 -insecure https://127.0.0.1:8443/a https://127.0.0.1:8443/b
 //
 // With -v the request and response heads go to standard error. With
 // -pipeline every URL (all on one host) is requested back to back on one
-// connection before any response is read.
+// connection before any response is read. With -http2 the requests are
+// streams multiplexed on one HTTP/2 connection per host, all sent at once
+// (h2 over TLS for https URLs, h2c with prior knowledge for http ones);
+// the bodies are still written in the order of the URLs.
 package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,27 +27,73 @@ import (
 
 	"github.com/applayer/applayer/examples/internal/cli"
 	"github.com/applayer/applayer/http1"
+	"github.com/applayer/applayer/http2"
 )
 
 func main() {
 	verbose := flag.Bool("v", false, "print request and response heads to standard error")
 	pipeline := flag.Bool("pipeline", false, "pipeline all the requests on one connection")
+	useHTTP2 := flag.Bool("http2", false, "use HTTP/2: one connection per host, the requests as concurrent streams")
+	insecure := flag.Bool("insecure", false, "accept any TLS certificate (for self-signed test servers)")
 	timeout := flag.Duration("timeout", 30*time.Second, "overall time limit")
 	flag.Parse()
 	if flag.NArg() == 0 {
-		cli.Fatal("httpget", errors.New("usage: httpget [-v] [-pipeline] URL..."))
+		cli.Fatal("httpget", errors.New("usage: httpget [-v] [-pipeline] [-http2] [-insecure] URL..."))
 	}
 	ctx, stop := cli.SignalContext()
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	if err := run(ctx, flag.Args(), *verbose, *pipeline); err != nil {
+	tlsConfig := &tls.Config{InsecureSkipVerify: *insecure}
+	var err error
+	if *useHTTP2 {
+		err = runHTTP2(ctx, flag.Args(), *verbose, tlsConfig)
+	} else {
+		err = run(ctx, flag.Args(), *verbose, *pipeline, tlsConfig)
+	}
+	if err != nil {
 		cli.Fatal("httpget", err)
 	}
 }
 
-func run(ctx context.Context, urls []string, verbose, pipeline bool) error {
-	c := &http1.Client{}
+// runHTTP2 sends every request at once as HTTP/2 streams and shows the
+// responses in order.
+func runHTTP2(ctx context.Context, urls []string, verbose bool, tlsConfig *tls.Config) error {
+	c := &http2.Client{TLSConfig: tlsConfig}
+	defer c.CloseIdleConnections()
+	type result struct {
+		resp *http1.Response
+		err  error
+	}
+	results := make([]chan result, len(urls))
+	for i, u := range urls {
+		req, err := http1.NewRequest(ctx, http1.MethodGet, u, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("User-Agent", "applayer-httpget/1")
+		req.Version = http1.HTTP20
+		showRequest(verbose, req)
+		results[i] = make(chan result, 1)
+		go func() {
+			resp, err := c.Do(ctx, req)
+			results[i] <- result{resp, err}
+		}()
+	}
+	for _, ch := range results {
+		r := <-ch
+		if r.err != nil {
+			return r.err
+		}
+		if err := show(verbose, r.resp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func run(ctx context.Context, urls []string, verbose, pipeline bool, tlsConfig *tls.Config) error {
+	c := &http1.Client{TLSConfig: tlsConfig}
 	defer c.CloseIdleConnections()
 	var reqs []*http1.Request
 	for _, u := range urls {
