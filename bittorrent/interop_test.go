@@ -2,6 +2,7 @@ package bittorrent
 
 import (
 	"context"
+	"fmt"
 	"github.com/applayer/applayer/internal/interop"
 	"net"
 	"os"
@@ -20,12 +21,23 @@ var ariaLoopback = []string{"--interface=127.0.0.1", "--disable-ipv6=true", "--e
 
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// Free for both TCP and UDP: peers such as opentracker and aria2 bind
+	// the same number on both.
+	for range 20 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		pc, err := net.ListenPacket("udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		l.Close()
+		if err == nil {
+			pc.Close()
+			return port
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatal("no port free for both TCP and UDP")
+	return 0
 }
 
 // startAria runs aria2c with args and stops it at cleanup.
@@ -124,54 +136,80 @@ func TestInteropAriaDownloadsFromUs(t *testing.T) {
 	}
 }
 
+// startOpentracker runs opentracker on port (TCP and UDP) and waits until
+// it answers an announce; it is stopped when the test ends.
+func startOpentracker(t *testing.T, bin, scheme, port, announce string, mi *MetaInfo) error {
+	otDir := t.TempDir()
+	os.WriteFile(filepath.Join(otDir, "whitelist"), []byte(mi.InfoHash().String()+"\n"), 0o644)
+	cmd := exec.Command(bin, "-i", "127.0.0.1", "-p", port, "-P", port, "-d", otDir, "-w", "whitelist")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("opentracker output:\n%s", out.String())
+		}
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var err error
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		req := AnnounceRequest{InfoHash: mi.InfoHash(), PeerID: PeerID{1}, Port: 1, Event: EventStopped}
+		if scheme == "http" {
+			_, err = (&HTTPTrackerClient{}).Announce(ctx, announce, req)
+		} else {
+			_, err = (&UDPTrackerClient{Timeout: 50 * time.Millisecond}).Announce(ctx, "127.0.0.1:"+port, req)
+		}
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) || strings.Contains(out.String(), "already in use") {
+			stop()
+			return fmt.Errorf("%v (opentracker said %q)", err, strings.TrimSpace(out.String()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // TestInteropOpentracker announces our seeder and leecher to opentracker,
 // over HTTP and over UDP (BEP 15), and checks the download completes.
 func TestInteropOpentracker(t *testing.T) {
 	bin := interop.Require(t, "opentracker")
 	for _, scheme := range []string{"http", "udp"} {
 		t.Run(scheme, func(t *testing.T) {
-			port := strconv.Itoa(freePort(t))
-			var announce string
-			if scheme == "http" {
-				announce = "http://127.0.0.1:" + port + "/announce"
-			} else {
-				announce = "udp://127.0.0.1:" + port
-			}
-			seedDir, mi, data := testTorrent(t, 512<<10, 32<<10, []string{announce})
-			otDir := t.TempDir()
-			os.WriteFile(filepath.Join(otDir, "whitelist"), []byte(mi.InfoHash().String()+"\n"), 0o644)
-			cmd := exec.Command(bin, "-i", "127.0.0.1", "-p", port, "-P", port, "-d", otDir, "-w", "whitelist")
-			var out strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				cmd.Process.Kill()
-				cmd.Wait()
-				if t.Failed() {
-					t.Logf("opentracker output:\n%s", out.String())
-				}
-			})
-			// Wait until opentracker answers.
-			deadline := time.Now().Add(5 * time.Second)
-			for {
-				var err error
-				ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-				req := AnnounceRequest{InfoHash: mi.InfoHash(), PeerID: PeerID{1}, Port: 1, Event: EventStopped}
+			// Another test may take the port between our check and
+			// opentracker's bind: try a few ports.
+			var port, announce string
+			var mi *MetaInfo
+			var seedDir string
+			var data []byte
+			for attempt := 1; ; attempt++ {
+				port = strconv.Itoa(freePort(t))
 				if scheme == "http" {
-					_, err = (&HTTPTrackerClient{}).Announce(ctx, announce, req)
+					announce = "http://127.0.0.1:" + port + "/announce"
 				} else {
-					_, err = (&UDPTrackerClient{Timeout: 50 * time.Millisecond}).Announce(ctx, "127.0.0.1:"+port, req)
+					announce = "udp://127.0.0.1:" + port
 				}
-				cancel()
+				seedDir, mi, data = testTorrent(t, 512<<10, 32<<10, []string{announce})
+				err := startOpentracker(t, bin, scheme, port, announce, mi)
 				if err == nil {
 					break
 				}
-				if time.Now().After(deadline) {
+				if attempt == 3 {
 					t.Fatalf("opentracker not answering: %v", err)
 				}
-				time.Sleep(20 * time.Millisecond)
 			}
 			seeder := fastClient(t, nil)
 			if _, err := seeder.Add(context.Background(), TorrentSpec{MetaInfo: mi, Dir: seedDir}); err != nil {
