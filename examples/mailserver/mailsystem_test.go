@@ -53,7 +53,7 @@ func TestMailSystem(t *testing.T) {
 	defer cancel()
 
 	port := sharedPort(t, crepesIP, hamburgerIP)
-	dnsAddr := startMailDNS(t, map[string]string{"crepes.fr": crepesIP, "hamburger.edu": hamburgerIP})
+	dnsAddr, asked := startMailDNS(t, map[string]string{"crepes.fr": crepesIP, "hamburger.edu": hamburgerIP})
 	args := []string{
 		"-domain", "crepes.fr,smtp=" + net.JoinHostPort(crepesIP, port) + ",submission=127.0.0.1:0",
 		"-domain", "hamburger.edu,smtp=" + net.JoinHostPort(hamburgerIP, port) + ",pop3=127.0.0.1:0,imap=127.0.0.1:0",
@@ -116,6 +116,9 @@ func TestMailSystem(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("no EXISTS during IDLE: the message never reached Bob")
+	}
+	if q := asked(); !strings.Contains(q, "hamburger.edu. IN MX") {
+		t.Errorf("the relay never asked our DNS server for hamburger.edu's MX; questions: %s", q)
 	}
 	if err := idle.Done(); err != nil {
 		t.Fatalf("IDLE DONE: %v", err)
@@ -362,8 +365,9 @@ func sharedPort(t *testing.T, ips ...string) string {
 }
 
 // startMailDNS serves a zone per domain whose MX is mx.DOMAIN at the given
-// address, and returns the server's address.
-func startMailDNS(t *testing.T, domains map[string]string) string {
+// address. It returns the server's address and a function listing the
+// questions asked so far.
+func startMailDNS(t *testing.T, domains map[string]string) (string, func() string) {
 	t.Helper()
 	var mux dns.ServeMux
 	for domain, addr := range domains {
@@ -383,9 +387,23 @@ func startMailDNS(t *testing.T, domains map[string]string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &dns.Server{Handler: &mux, Logger: slog.New(slog.DiscardHandler)}
+	var mu sync.Mutex
+	var questions []string
+	record := dns.HandlerFunc(func(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) {
+		mu.Lock()
+		for _, q := range r.Question {
+			questions = append(questions, strings.Join(strings.Fields(q.String()), " "))
+		}
+		mu.Unlock()
+		mux.ServeDNS(ctx, w, r)
+	})
+	srv := &dns.Server{Handler: record, Logger: slog.New(slog.DiscardHandler)}
 	go srv.ServePacket(pc)
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
-	return pc.LocalAddr().String()
+	return pc.LocalAddr().String(), func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Join(questions, "; ")
+	}
 }
