@@ -7,11 +7,30 @@
 //	  -smtp 127.0.0.1:2525 -submission 127.0.0.1:2587 -store /tmp/hamburger
 //
 // -smtp is the port other servers deliver to (25 in real life); -submission
-// (587) requires AUTH, for the user agents of local users. -tls offers
-// STARTTLS with a fresh self-signed certificate (or -cert/-key). -dns sends
-// the MX look-ups to a DNS server of your own (such as examples/dnsd);
-// -mx-port changes the port used to reach other mail exchangers, for tests
-// on loopback.
+// (587) requires AUTH, for the user agents of local users; -pop3 and -imap
+// let them read the same mailboxes. -tls offers STARTTLS on every listener
+// with a fresh self-signed certificate (or -cert/-key). -dns sends the MX
+// look-ups to a DNS server of your own (such as examples/dnsd); -mx-port
+// changes the port used to reach other mail exchangers, for tests on
+// loopback.
+//
+// One process can play both servers of the lesson: -domain is repeatable,
+// as NAME,smtp=ADDR,submission=ADDR,pop3=ADDR,imap=ADDR (the address flags
+// above are the first domain's defaults). Each domain has its own users
+// (-user name@domain:password; a bare name:password is the first domain's),
+// its own mailboxes and queue in STORE/NAME, and its own listeners, printed
+// as "listening on smtp@crepes.fr ADDR". Mail between the two domains goes
+// out through the MX records like any other mail, so give each domain's
+// exchanger its own loopback address (as two real servers would both use
+// port 25) and serve the MX and A records with examples/dnsd, from a zone
+// file per domain that says "@ MX 10 mx" and "mx A 127.0.0.2" (crepes.fr)
+// or "mx A 127.0.0.3" (hamburger.edu):
+//
+//	go run ./examples/dnsd -addr 127.0.0.1:5353 -zone crepes.fr.zone -zone hamburger.edu.zone
+//	go run ./examples/mailserver -tls -store /tmp/mail -dns 127.0.0.1:5353 -mx-port 2525 \
+//	  -domain crepes.fr,smtp=127.0.0.2:2525,submission=127.0.0.1:2587 \
+//	  -domain hamburger.edu,smtp=127.0.0.3:2525,pop3=127.0.0.1:2110,imap=127.0.0.1:2143 \
+//	  -user alice@crepes.fr:ketchup -user bob@hamburger.edu:hungry
 package main
 
 import (
