@@ -158,6 +158,13 @@ func setUp(cfg config, d domainConfig, log *slog.Logger) ([]listener, *mta.Queue
 	// Mail for every other domain, the other domains of this process
 	// included, goes out through their MX records like any other mail.
 	relay := &smtp.Relay{Resolver: resolver(cfg.dns), Port: cfg.mxPort, LocalName: d.hostname, Logger: log}
+	if tlsConfig != nil {
+		// With -tls the relay takes STARTTLS whenever an exchanger offers
+		// it, without checking its certificate: opportunistic encryption,
+		// as mail between MTAs mostly is (RFC 3207 section 4.1, RFC 7435),
+		// which also lets two self-signed servers of the lesson talk.
+		relay.TLSConfig = &tls.Config{InsecureSkipVerify: true}
+	}
 	queue := &mta.Queue{
 		Spool: spool, Transport: relay, Local: mta.MailstoreDelivery{Store: store},
 		LocalDomains: []string{d.name}, Hostname: d.hostname, Logger: log, RetryInitial: cfg.retry,
