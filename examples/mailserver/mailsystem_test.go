@@ -66,7 +66,10 @@ func TestMailSystem(t *testing.T) {
 	exists := make(chan uint32, 4)
 	idler := dialIMAP(t, ctx, addrs["imap@hamburger.edu"], &imap.ClientOptions{UnilateralHandler: func(r *imap.Response) {
 		if r.Name == "EXISTS" {
-			exists <- r.Num
+			select {
+			case exists <- r.Num:
+			default: // the handler must never block the connection
+			}
 		}
 	}})
 	if sel, err := idler.Select(ctx, "INBOX", true); err != nil || sel.Messages != 0 {
