@@ -1,6 +1,9 @@
 package hpack
 
-import "sync"
+import (
+	"encoding/binary"
+	"sync"
+)
 
 // HuffmanEncodeLength returns the number of bytes s takes Huffman-coded.
 func HuffmanEncodeLength(s string) int {
@@ -43,11 +46,11 @@ func AppendHuffman(dst []byte, s string) []byte {
 // look at the next bits of the input as a number: the symbols whose codes
 // are at most primaryBits long are found with one look-up in a table
 // indexed by the next primaryBits bits (every printable ASCII character
-// but a few is 5 to 8 bits long); a longer code is found by comparing the
+// is 5 to 11 bits long); a longer code is found by comparing the
 // number with each length's first code.
 
 // primaryBits is the width of the look-up table's index.
-const primaryBits = 9
+const primaryBits = 11
 
 // huffmanDecoder holds the tables, built once from huffmanCodes.
 type huffmanDecoder struct {
@@ -102,6 +105,11 @@ func AppendHuffmanDecode(dst, src []byte) ([]byte, error) {
 	var acc uint64 // pending bits, left-aligned: the next bit is bit 63
 	var n uint     // how many bits acc holds
 	for {
+		if n <= 32 && len(src) >= 4 {
+			acc |= uint64(binary.BigEndian.Uint32(src)) << (32 - n)
+			src = src[4:]
+			n += 32
+		}
 		for n <= 56 && len(src) > 0 {
 			acc |= uint64(src[0]) << (56 - n)
 			src = src[1:]
