@@ -27,8 +27,8 @@ import (
 func usage() {
 	fmt.Fprintln(os.Stderr, `usage:
   torrent create -tracker URL [-piece-length N] -o FILE PATH
-  torrent seed [-listen ADDR] FILE.torrent PATH
-  torrent get [-listen ADDR] -o DIR (FILE.torrent | MAGNET)`)
+  torrent seed [-listen ADDR] [-dht [-bootstrap HOST:PORT]...] FILE.torrent PATH
+  torrent get [-listen ADDR] [-dht [-bootstrap HOST:PORT]...] -o DIR (FILE.torrent | MAGNET)`)
 	os.Exit(2)
 }
 
@@ -116,6 +116,7 @@ func newClient(listen string) (*bittorrent.Client, error) {
 func seed(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ExitOnError)
 	listen := fs.String("listen", "127.0.0.1:6881", "address for peer connections")
+	dhtOpts := addDHTFlags(fs)
 	fs.Parse(args)
 	if fs.NArg() != 2 {
 		usage()
@@ -133,7 +134,13 @@ func seed(ctx context.Context, args []string) error {
 		return err
 	}
 	defer c.Close()
-	t, err := c.Add(ctx, bittorrent.TorrentSpec{MetaInfo: mi, Dir: dir})
+	spec := bittorrent.TorrentSpec{MetaInfo: mi, Dir: dir}
+	stopDHT, err := dhtOpts.start(ctx, c, &spec)
+	if err != nil {
+		return err
+	}
+	defer stopDHT()
+	t, err := c.Add(ctx, spec)
 	if err != nil {
 		return err
 	}
@@ -149,6 +156,7 @@ func get(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("get", flag.ExitOnError)
 	listen := fs.String("listen", "127.0.0.1:0", "address for peer connections")
 	out := fs.String("o", ".", "download directory")
+	dhtOpts := addDHTFlags(fs)
 	fs.Parse(args)
 	if fs.NArg() != 1 {
 		usage()
@@ -172,6 +180,11 @@ func get(ctx context.Context, args []string) error {
 		return err
 	}
 	defer c.Close()
+	stopDHT, err := dhtOpts.start(ctx, c, &spec)
+	if err != nil {
+		return err
+	}
+	defer stopDHT()
 	t, err := c.Add(ctx, spec)
 	if err != nil {
 		return err
