@@ -9,23 +9,17 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"flag"
 	"fmt"
-	"math/big"
 	"net"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/applayer/applayer/examples/internal/cli"
 	"github.com/applayer/applayer/ftp"
+	"github.com/applayer/applayer/internal/selfsigned"
 	"github.com/applayer/applayer/sockets"
 )
 
@@ -71,7 +65,7 @@ func main() {
 		srv.PasvMinPort, srv.PasvMaxPort = l, h
 	}
 	if *useTLS {
-		cert, err := selfSigned()
+		cert, err := selfsigned.New()
 		if err != nil {
 			cli.Fatal("ftpd", err)
 		}
@@ -90,27 +84,4 @@ func main() {
 	if err := cli.WaitAndShutdown(ctx, srv, served, sockets.ErrServerClosed); err != nil {
 		cli.Fatal("ftpd", err)
 	}
-}
-
-// selfSigned makes a certificate for localhost and 127.0.0.1, valid a week.
-func selfSigned() (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(7 * 24 * time.Hour),
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }
