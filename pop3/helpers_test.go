@@ -2,16 +2,12 @@ package pop3
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"github.com/applayer/applayer/internal/selfsigned"
 	"log/slog"
-	"math/big"
 	"net"
 	"strings"
 	"testing"
@@ -86,34 +82,15 @@ func lessonBackend() *MemoryBackend {
 // certificate for 127.0.0.1 and localhost, and the pool that trusts it.
 func testTLSConfig(t testing.TB) (*tls.Config, *x509.CertPool, []byte, []byte) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	certPEM, keyPEM, err := selfsigned.PEM("localhost", "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA:         true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	keyDER, _ := x509.MarshalECPrivateKey(key)
-	certPEM := pemBlock("CERTIFICATE", der)
-	keyPEM := pemBlock("EC PRIVATE KEY", keyDER)
 	pair, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
 		t.Fatal(err)
 	}
+	pool := x509.NewCertPool()
+	pool.AddCert(pair.Leaf)
 	return &tls.Config{Certificates: []tls.Certificate{pair}}, pool, certPEM, keyPEM
 }

@@ -13,6 +13,8 @@ import (
 	"encoding/pem"
 	"math/big"
 	"net"
+	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -89,4 +91,23 @@ func Pair(hosts ...string) (server, client *tls.Config, err error) {
 		name = hosts[0]
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}}, &tls.Config{RootCAs: pool, ServerName: name}, nil
+}
+
+// Files writes a new certificate for hosts and its key as cert.pem and
+// key.pem in dir, for programs that take files (curl, Dovecot, vsftpd),
+// and returns their paths and the certificate.
+func Files(dir string, hosts ...string) (certFile, keyFile string, cert tls.Certificate, err error) {
+	certPEM, keyPEM, err := PEM(hosts...)
+	if err != nil {
+		return "", "", cert, err
+	}
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
+		return "", "", cert, err
+	}
+	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
+		return "", "", cert, err
+	}
+	cert, err = tls.X509KeyPair(certPEM, keyPEM)
+	return certFile, keyFile, cert, err
 }
