@@ -35,7 +35,9 @@
 //
 // [github.com/applayer/applayer/smtp]: SMTP and ESMTP: mail transfer
 // between servers, submission, the outgoing queue and MX delivery
-// (RFC 5321, RFC 6409, RFC 3207, RFC 4954, RFC 3461-3464).
+// (RFC 5321, RFC 6409, RFC 3207, RFC 4954, RFC 3461-3464);
+// [github.com/applayer/applayer/smtp/mta] is the mail transfer agent: the
+// durable queue, retries, bounces and local delivery.
 //
 // [github.com/applayer/applayer/mime]: the Internet message format and
 // MIME: header fields, addresses, encodings, multipart messages as one tree
@@ -62,13 +64,17 @@
 // [github.com/applayer/applayer/bittorrent/bencode] is its data encoding.
 //
 // [github.com/applayer/applayer/dht]: distributed hash tables: the
-// BitTorrent Mainline DHT (Kademlia over KRPC, BEP 5) and the lesson's
-// Chord ring.
+// BitTorrent Mainline DHT (Kademlia over KRPC, BEP 5) and, in
+// [github.com/applayer/applayer/dht/chord], the lesson's Chord ring.
 //
 // # Running it
 //
 // go run ./examples/tour starts real servers on loopback and drives real
 // clients through every chapter; the programs under examples/ are one
-// server and one client per protocol, plus applications composed from the
-// packages.
+// server and one client per protocol (echo, httpd and httpget, ftpd and
+// ftp, mailserver and sendmail, pop3get, imapc, mimeview, dnsd and dig,
+// tracker and torrent, dhtnode), plus applications composed from the
+// packages: a mail system serving two domains, a web cache, the DNS
+// hierarchy of the lesson, and the client-server versus P2P distribution
+// experiment.
 package applayer
