@@ -16,6 +16,7 @@ type SelectData struct {
 	Flags          []Flag
 	PermanentFlags []Flag
 	Messages       uint32 // EXISTS
+	Recent         uint32 // RECENT: IMAP4rev1 servers only (RFC 3501 section 7.3.2)
 	UIDValidity    uint32
 	UIDNext        uint32
 	FirstUnseen    uint32 // IMAP4rev1 servers only, 0 if not sent
@@ -35,7 +36,9 @@ func (c *Client) Select(ctx context.Context, mailbox string, readOnly bool) (*Se
 			d.Flags, _ = ParseFlags(r.Args[0])
 		case r.Name == "EXISTS":
 			d.Messages = r.Num
-		case r.Name == "RECENT", r.Name == "LIST":
+		case r.Name == "RECENT":
+			d.Recent = r.Num
+		case r.Name == "LIST":
 		case r.Status == StatusOK && r.Code == CodePermanentFlags && len(r.CodeArgs) == 1:
 			d.PermanentFlags, _ = ParseFlags(r.CodeArgs[0])
 		case r.Status == StatusOK && r.Code == CodeUIDValidity && len(r.CodeArgs) == 1:

@@ -44,7 +44,7 @@ func (c *conn) cmdSelect(ctx context.Context, cmd *Command) error {
 	c.writeStatus("*", StatusOK, CodePermanentFlags, []Value{perm}, "flags permitted")
 	c.untaggedNum(uint32(len(s.msgs)), "EXISTS")
 	if !c.rev2 {
-		c.untaggedNum(0, "RECENT")
+		c.untaggedNum(uint32(len(s.recent)), "RECENT")
 		for i, m := range s.msgs {
 			if !slices.Contains(m.Flags, FlagSeen) {
 				c.writeStatus("*", StatusOK, "UNSEEN", []Value{Number(i + 1)}, "first unseen")
@@ -348,7 +348,17 @@ func (c *conn) cmdStatus(ctx context.Context, cmd *Command) error {
 				n += uint64(m.Size)
 			}
 		case "RECENT":
-			n = 0
+			// IMAP4rev1 only (RFC 3501 section 6.3.10); the selected
+			// mailbox's recent messages belong to this session.
+			if c.sel != nil && c.sel.name == name && c.sel.recent != nil {
+				n = uint64(len(c.sel.recent))
+			} else if rm, ok := mbox.(RecentMailbox); ok {
+				r, err := rm.CountRecent(ctx)
+				if err != nil {
+					return err
+				}
+				n = uint64(r)
+			}
 		default:
 			return bad("unknown STATUS item " + s)
 		}

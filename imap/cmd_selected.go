@@ -146,7 +146,7 @@ func (c *conn) refreshFlags(ctx context.Context, idx []int, report, withUID bool
 			if withUID {
 				items = append(items, Atom("UID"), Number(uid))
 			}
-			items = append(items, Atom("FLAGS"), FlagsValue(msgs[k].Flags))
+			items = append(items, Atom("FLAGS"), s.flags(msgs[k]))
 			c.untaggedNum(uint32(j+1), "FETCH", items)
 		}
 	}

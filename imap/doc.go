@@ -47,7 +47,7 @@
 //	S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 //	S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] flags permitted
 //	S: * 1 EXISTS
-//	S: * 0 RECENT
+//	S: * 1 RECENT
 //	S: * OK [UNSEEN 1] first unseen
 //	S: * OK [UIDVALIDITY 1] UIDs valid
 //	S: * OK [UIDNEXT 2] predicted next UID
@@ -59,7 +59,7 @@
 //	S: * 1 FETCH (BODY[1] {40}
 //	S: Bob,
 //	S: Here's something I collect.
-//	S: Alice FLAGS (\Seen))
+//	S: Alice FLAGS (\Seen \Recent))
 //	S: a4 OK FETCH completed
 //	C: a5 CREATE Crepes
 //	S: a5 OK CREATE completed
@@ -94,6 +94,13 @@
 // [NewStoreBackend] in the durable Maildir store the module's SMTP and POP3
 // servers share. BODYSTRUCTURE, ENVELOPE and BODY[section] come from the
 // mime package's parse of each message.
+//
+// IMAP4rev1 also has the session flag \Recent (RFC 3501 section 2.3.2): a
+// message is recent in exactly one session, the first to SELECT its mailbox
+// after it arrived, which reports "* n RECENT" and matches SEARCH RECENT and
+// NEW. A Backend keeps the mark with the optional [RecentMailbox]
+// interface; sessions that ENABLE IMAP4rev2, which dropped the flag, neither
+// see nor take it.
 //
 // [Client] has one method per command with a typed result ([SelectData],
 // [FetchData], [SearchData], [CopyData] ...), sends literals synchronizing
