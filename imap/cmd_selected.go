@@ -164,7 +164,7 @@ func (c *conn) cmdCopy(ctx context.Context, cmd *Command) error {
 	if err != nil {
 		return err
 	}
-	dest, err := mailboxArg(cmd.Args[1])
+	dest, err := c.mailboxArg(cmd.Args[1])
 	if err != nil {
 		return err
 	}

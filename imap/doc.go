@@ -102,6 +102,13 @@
 // interface; sessions that ENABLE IMAP4rev2, which dropped the flag, neither
 // see nor take it.
 //
+// Mailbox names are UTF-8 in IMAP4rev2. IMAP4rev1 clients send and expect
+// non-ASCII names in modified UTF-7 (RFC 3501 section 5.1.3): "Reçus" is
+// "Re&AOc-us", "&" is "&-". EncodeMailboxName and DecodeMailboxName convert;
+// the server decodes the names of rev1 clients before the Backend sees them
+// and encodes those it lists, so the Backend always deals in UTF-8, and
+// ClientOptions.ModifiedUTF7 does the same for the client.
+//
 // [Client] has one method per command with a typed result ([SelectData],
 // [FetchData], [SearchData], [CopyData] ...), sends literals synchronizing
 // or, when the server has LITERAL+, not, and hands the responses nobody asked
@@ -132,6 +139,7 @@
 //
 //   - [RFC 9051]: Internet Message Access Protocol (IMAP) - Version 4rev2
 //   - [RFC 3501]: Internet Message Access Protocol - Version 4rev1
+//     (section 5.1.3: modified UTF-7 mailbox names)
 //   - [RFC 2177]: IMAP4 IDLE command
 //   - [RFC 4315]: IMAP UIDPLUS extension (APPENDUID, COPYUID, UID EXPUNGE)
 //   - [RFC 6851]: IMAP MOVE extension
