@@ -83,3 +83,19 @@ type Mailbox interface {
 type Mover interface {
 	MoveTo(ctx context.Context, uids []uint32, dest string) (destValidity uint32, destUIDs []uint32, err error)
 }
+
+// RecentMailbox is an optional interface of a Mailbox that keeps
+// IMAP4rev1's \Recent flag (RFC 3501 section 2.3.2): a message is recent
+// in exactly one session, the first to SELECT the mailbox after the
+// message arrived. IMAP4rev2 removed the flag (RFC 9051 appendix E), so a
+// Backend for rev2 clients only can leave it out; without it the server
+// reports no recent messages.
+type RecentMailbox interface {
+	// ClaimRecent marks every message now in the mailbox as no longer
+	// recent for later callers and returns the first UID that is recent
+	// for this caller: the messages at or above it are its to report.
+	ClaimRecent(ctx context.Context) (from uint32, err error)
+	// CountRecent returns how many messages no session has claimed yet
+	// (STATUS RECENT, EXAMINE), without claiming them.
+	CountRecent(ctx context.Context) (int, error)
+}

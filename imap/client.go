@@ -10,6 +10,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,6 +31,13 @@ type ClientOptions struct {
 	// DebugWriter, if set, receives everything sent ("C: ") and received
 	// ("S: "), passwords included.
 	DebugWriter io.Writer
+	// ModifiedUTF7 makes the client send mailbox names (and LIST
+	// patterns) in modified UTF-7 and decode the names the server sends
+	// (LIST, LSUB, STATUS), as IMAP4rev1 servers expect (RFC 3501 section
+	// 5.1.3), until IMAP4rev2 or UTF8=ACCEPT is enabled; the caller then
+	// works in UTF-8 throughout. Without it names go out and come back as
+	// they are.
+	ModifiedUTF7 bool
 }
 
 // Client is an IMAP client (RFC 9051, RFC 3501). Its methods send one
@@ -42,6 +50,9 @@ type ClientOptions struct {
 // client should then be closed.
 type Client struct {
 	opts ClientOptions
+	// utf8Names is set once IMAP4rev2 or UTF8=ACCEPT is enabled: names
+	// are UTF-8 from then on (RFC 9051 section 5.1, RFC 6855).
+	utf8Names atomic.Bool
 
 	mu   sync.Mutex // held while a command runs; guards everything below
 	nc   net.Conn
@@ -352,6 +363,9 @@ func (c *Client) Enable(ctx context.Context, caps ...Cap) ([]Cap, error) {
 		for _, a := range r.Args {
 			s, _ := AsString(a)
 			enabled = append(enabled, Cap(s))
+			if equalFold(s, string(CapIMAP4rev2)) || equalFold(s, string(CapUTF8Accept)) {
+				c.utf8Names.Store(true)
+			}
 		}
 		return true
 	})
@@ -365,4 +379,30 @@ func astring(s string) Value {
 		return Atom(s)
 	}
 	return String(s)
+}
+
+// mutf7 reports whether mailbox names travel in modified UTF-7.
+func (c *Client) mutf7() bool { return c.opts.ModifiedUTF7 && !c.utf8Names.Load() }
+
+// mailbox returns a mailbox name (or LIST pattern) as the client sends it,
+// encoded in modified UTF-7 when ClientOptions.ModifiedUTF7 asks for it.
+func (c *Client) mailbox(name string) (Value, error) {
+	if c.mutf7() {
+		enc, err := EncodeMailboxName(name)
+		if err != nil {
+			return nil, err
+		}
+		name = enc
+	}
+	return astring(name), nil
+}
+
+// mailboxName reads a mailbox name the server sent, decoding modified
+// UTF-7 when ClientOptions.ModifiedUTF7 asks for it.
+func (c *Client) mailboxName(v Value) (string, error) {
+	s, _ := AsString(v)
+	if !c.mutf7() {
+		return s, nil
+	}
+	return DecodeMailboxName(s)
 }

@@ -16,6 +16,7 @@ type SelectData struct {
 	Flags          []Flag
 	PermanentFlags []Flag
 	Messages       uint32 // EXISTS
+	Recent         uint32 // RECENT: IMAP4rev1 servers only (RFC 3501 section 7.3.2)
 	UIDValidity    uint32
 	UIDNext        uint32
 	FirstUnseen    uint32 // IMAP4rev1 servers only, 0 if not sent
@@ -28,14 +29,20 @@ func (c *Client) Select(ctx context.Context, mailbox string, readOnly bool) (*Se
 	if readOnly {
 		name = CmdExamine
 	}
+	mv, err := c.mailbox(mailbox)
+	if err != nil {
+		return nil, err
+	}
 	d := &SelectData{}
-	resp, err := c.Execute(ctx, &Command{Name: name, Args: []Value{astring(mailbox)}}, func(r *Response) bool {
+	resp, err := c.Execute(ctx, &Command{Name: name, Args: []Value{mv}}, func(r *Response) bool {
 		switch {
 		case r.Name == "FLAGS" && len(r.Args) == 1:
 			d.Flags, _ = ParseFlags(r.Args[0])
 		case r.Name == "EXISTS":
 			d.Messages = r.Num
-		case r.Name == "RECENT", r.Name == "LIST":
+		case r.Name == "RECENT":
+			d.Recent = r.Num
+		case r.Name == "LIST":
 		case r.Status == StatusOK && r.Code == CodePermanentFlags && len(r.CodeArgs) == 1:
 			d.PermanentFlags, _ = ParseFlags(r.CodeArgs[0])
 		case r.Status == StatusOK && r.Code == CodeUIDValidity && len(r.CodeArgs) == 1:
@@ -63,7 +70,11 @@ func (c *Client) Select(ctx context.Context, mailbox string, readOnly bool) (*Se
 // Create creates a mailbox (RFC 9051 section 6.3.4); use, if not "", asks
 // for a special-use attribute such as \Sent (RFC 6154 section 3).
 func (c *Client) Create(ctx context.Context, mailbox string, use MailboxAttr) error {
-	args := []Value{astring(mailbox)}
+	mv, err := c.mailbox(mailbox)
+	if err != nil {
+		return err
+	}
+	args := []Value{mv}
 	if use != "" {
 		args = append(args, List{Atom("USE"), List{Atom(use)}})
 	}
@@ -72,22 +83,42 @@ func (c *Client) Create(ctx context.Context, mailbox string, use MailboxAttr) er
 
 // Delete deletes a mailbox (RFC 9051 section 6.3.5).
 func (c *Client) Delete(ctx context.Context, mailbox string) error {
-	return c.simple(ctx, CmdDelete, astring(mailbox))
+	mv, err := c.mailbox(mailbox)
+	if err != nil {
+		return err
+	}
+	return c.simple(ctx, CmdDelete, mv)
 }
 
 // Rename renames a mailbox (RFC 9051 section 6.3.6).
 func (c *Client) Rename(ctx context.Context, from, to string) error {
-	return c.simple(ctx, CmdRename, astring(from), astring(to))
+	fv, err := c.mailbox(from)
+	if err != nil {
+		return err
+	}
+	tv, err := c.mailbox(to)
+	if err != nil {
+		return err
+	}
+	return c.simple(ctx, CmdRename, fv, tv)
 }
 
 // Subscribe adds a mailbox to the subscription list (RFC 9051 section 6.3.7).
 func (c *Client) Subscribe(ctx context.Context, mailbox string) error {
-	return c.simple(ctx, CmdSubscribe, astring(mailbox))
+	mv, err := c.mailbox(mailbox)
+	if err != nil {
+		return err
+	}
+	return c.simple(ctx, CmdSubscribe, mv)
 }
 
 // Unsubscribe removes a mailbox from the subscription list.
 func (c *Client) Unsubscribe(ctx context.Context, mailbox string) error {
-	return c.simple(ctx, CmdUnsubscribe, astring(mailbox))
+	mv, err := c.mailbox(mailbox)
+	if err != nil {
+		return err
+	}
+	return c.simple(ctx, CmdUnsubscribe, mv)
 }
 
 // ListData is one LIST or LSUB response (RFC 9051 section 7.3.1).
@@ -110,6 +141,16 @@ func (c *Client) Lsub(ctx context.Context, ref, pattern string) ([]ListData, err
 
 func (c *Client) list(ctx context.Context, name, ref, pattern string) ([]ListData, error) {
 	var out []ListData
+	if c.mutf7() {
+		var err error
+		if ref, err = EncodeMailboxName(ref); err != nil {
+			return nil, err
+		}
+		if pattern, err = EncodeMailboxName(pattern); err != nil {
+			return nil, err
+		}
+	}
+	var nameErr error
 	_, err := c.Execute(ctx, &Command{Name: name, Args: []Value{String(ref), String(pattern)}}, func(r *Response) bool {
 		if r.Name != name || len(r.Args) < 3 {
 			return false
@@ -122,10 +163,16 @@ func (c *Client) list(ctx context.Context, name, ref, pattern string) ([]ListDat
 			}
 		}
 		d.Delimiter, _ = AsNString(r.Args[1])
-		d.Name, _ = AsString(r.Args[2])
+		var err error
+		if d.Name, err = c.mailboxName(r.Args[2]); err != nil && nameErr == nil {
+			nameErr = err
+		}
 		out = append(out, d)
 		return true
 	})
+	if err == nil {
+		err = nameErr
+	}
 	return out, err
 }
 
@@ -166,12 +213,17 @@ func (c *Client) Status(ctx context.Context, mailbox string, items ...string) (*
 	for i, it := range items {
 		l[i] = Atom(it)
 	}
+	mv, err := c.mailbox(mailbox)
+	if err != nil {
+		return nil, err
+	}
 	d := &StatusData{}
-	_, err := c.Execute(ctx, &Command{Name: CmdStatus, Args: []Value{astring(mailbox), l}}, func(r *Response) bool {
+	var nameErr error
+	_, err = c.Execute(ctx, &Command{Name: CmdStatus, Args: []Value{mv, l}}, func(r *Response) bool {
 		if r.Name != "STATUS" || len(r.Args) != 2 {
 			return false
 		}
-		d.Mailbox, _ = AsString(r.Args[0])
+		d.Mailbox, nameErr = c.mailboxName(r.Args[0])
 		vals, _ := r.Args[1].(List)
 		for i := 0; i+1 < len(vals); i += 2 {
 			k, _ := AsString(vals[i])
@@ -193,6 +245,9 @@ func (c *Client) Status(ctx context.Context, mailbox string, items ...string) (*
 		}
 		return true
 	})
+	if err == nil {
+		err = nameErr
+	}
 	return d, err
 }
 
@@ -206,7 +261,11 @@ type AppendData struct {
 // Append adds a message to a mailbox with the given flags and internal
 // date (zero: the server's clock), RFC 9051 section 6.3.12.
 func (c *Client) Append(ctx context.Context, mailbox string, flags []Flag, date time.Time, msg []byte) (*AppendData, error) {
-	args := []Value{astring(mailbox)}
+	mv, err := c.mailbox(mailbox)
+	if err != nil {
+		return nil, err
+	}
+	args := []Value{mv}
 	if len(flags) > 0 {
 		args = append(args, FlagsValue(flags))
 	}

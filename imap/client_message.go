@@ -291,7 +291,11 @@ func copyData(code string, args []Value) *CopyData {
 
 // Copy copies messages to another mailbox (RFC 9051 section 6.4.7).
 func (c *Client) Copy(ctx context.Context, set SeqSet, uid bool, dest string) (*CopyData, error) {
-	resp, err := c.Execute(ctx, &Command{Name: CmdCopy, UID: uid, Args: []Value{Atom(set.String()), astring(dest)}}, nil)
+	dv, err := c.mailbox(dest)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.Execute(ctx, &Command{Name: CmdCopy, UID: uid, Args: []Value{Atom(set.String()), dv}}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -304,8 +308,12 @@ func (c *Client) Copy(ctx context.Context, set SeqSet, uid bool, dest string) (*
 // Move moves messages to another mailbox (RFC 6851, RFC 9051 section
 // 6.4.8); the EXPUNGE responses go to the UnilateralHandler.
 func (c *Client) Move(ctx context.Context, set SeqSet, uid bool, dest string) (*CopyData, error) {
+	dv, err := c.mailbox(dest)
+	if err != nil {
+		return nil, err
+	}
 	d := &CopyData{}
-	resp, err := c.Execute(ctx, &Command{Name: CmdMove, UID: uid, Args: []Value{Atom(set.String()), astring(dest)}}, func(r *Response) bool {
+	resp, err := c.Execute(ctx, &Command{Name: CmdMove, UID: uid, Args: []Value{Atom(set.String()), dv}}, func(r *Response) bool {
 		if r.Status == StatusOK {
 			if cd := copyData(r.Code, r.CodeArgs); cd != nil {
 				d = cd

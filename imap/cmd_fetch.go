@@ -65,13 +65,16 @@ func (c *conn) cmdFetch(ctx context.Context, cmd *Command) error {
 		out := List{}
 		for _, it := range items {
 			v, err := fetchItem(m, raw, msg, it)
+			if it.Name == FetchFlags {
+				v = s.flags(m)
+			}
 			if err != nil {
 				return err
 			}
 			out = append(out, Atom(it.ResponseKey()), v)
 		}
 		if slices.Contains(seen, j) && !slices.ContainsFunc(items, func(it FetchItem) bool { return it.Name == FetchFlags }) {
-			out = append(out, Atom("FLAGS"), FlagsValue(m.Flags))
+			out = append(out, Atom("FLAGS"), s.flags(m))
 		}
 		c.untaggedNum(uint32(j+1), "FETCH", out)
 	}

@@ -20,7 +20,7 @@ func (c *conn) cmdSelect(ctx context.Context, cmd *Command) error {
 	if len(cmd.Args) < 1 {
 		return bad("SELECT needs a mailbox")
 	}
-	name, err := mailboxArg(cmd.Args[0])
+	name, err := c.mailboxArg(cmd.Args[0])
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (c *conn) cmdSelect(ctx context.Context, cmd *Command) error {
 	c.writeStatus("*", StatusOK, CodePermanentFlags, []Value{perm}, "flags permitted")
 	c.untaggedNum(uint32(len(s.msgs)), "EXISTS")
 	if !c.rev2 {
-		c.untaggedNum(0, "RECENT")
+		c.untaggedNum(uint32(len(s.recent)), "RECENT")
 		for i, m := range s.msgs {
 			if !slices.Contains(m.Flags, FlagSeen) {
 				c.writeStatus("*", StatusOK, "UNSEEN", []Value{Number(i + 1)}, "first unseen")
@@ -69,7 +69,7 @@ func (c *conn) cmdCreate(ctx context.Context, cmd *Command) error {
 	if len(cmd.Args) < 1 {
 		return bad("CREATE needs a mailbox")
 	}
-	name, err := mailboxArg(cmd.Args[0])
+	name, err := c.mailboxArg(cmd.Args[0])
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (c *conn) cmdDelete(ctx context.Context, cmd *Command) error {
 	if err := wantArgs(cmd, 1); err != nil {
 		return err
 	}
-	name, err := mailboxArg(cmd.Args[0])
+	name, err := c.mailboxArg(cmd.Args[0])
 	if err != nil {
 		return err
 	}
@@ -121,11 +121,11 @@ func (c *conn) cmdRename(ctx context.Context, cmd *Command) error {
 	if err := wantArgs(cmd, 2); err != nil {
 		return err
 	}
-	from, err := mailboxArg(cmd.Args[0])
+	from, err := c.mailboxArg(cmd.Args[0])
 	if err != nil {
 		return err
 	}
-	to, err := mailboxArg(cmd.Args[1])
+	to, err := c.mailboxArg(cmd.Args[1])
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (c *conn) cmdSubscribe(ctx context.Context, cmd *Command) error {
 	if err := wantArgs(cmd, 1); err != nil {
 		return err
 	}
-	name, err := mailboxArg(cmd.Args[0])
+	name, err := c.mailboxArg(cmd.Args[0])
 	if err != nil {
 		return err
 	}
@@ -204,15 +204,24 @@ func (c *conn) cmdList(ctx context.Context, cmd *Command) error {
 	if err != nil {
 		return err
 	}
+	if ref, err = c.decodeName(ref); err != nil {
+		return err
+	}
 	var patterns []string
 	if l, ok := args[1].(List); ok {
 		for _, p := range l {
 			s, _ := AsString(p)
+			if s, err = c.decodeName(s); err != nil {
+				return err
+			}
 			patterns = append(patterns, s)
 		}
 	} else {
 		p, err := stringArg(args[1])
 		if err != nil {
+			return err
+		}
+		if p, err = c.decodeName(p); err != nil {
 			return err
 		}
 		patterns = []string{p}
@@ -295,7 +304,7 @@ func (c *conn) cmdList(ctx context.Context, cmd *Command) error {
 		if attrs == nil {
 			attrs = List{}
 		}
-		c.untagged(resp, attrs, String(string(Delimiter)), mailboxValue(name))
+		c.untagged(resp, attrs, String(string(Delimiter)), c.mailboxValue(name))
 	}
 	return nil
 }
@@ -304,7 +313,7 @@ func (c *conn) cmdStatus(ctx context.Context, cmd *Command) error {
 	if err := wantArgs(cmd, 2); err != nil {
 		return err
 	}
-	name, err := mailboxArg(cmd.Args[0])
+	name, err := c.mailboxArg(cmd.Args[0])
 	if err != nil {
 		return err
 	}
@@ -348,13 +357,23 @@ func (c *conn) cmdStatus(ctx context.Context, cmd *Command) error {
 				n += uint64(m.Size)
 			}
 		case "RECENT":
-			n = 0
+			// IMAP4rev1 only (RFC 3501 section 6.3.10); the selected
+			// mailbox's recent messages belong to this session.
+			if c.sel != nil && c.sel.name == name && c.sel.recent != nil {
+				n = uint64(len(c.sel.recent))
+			} else if rm, ok := mbox.(RecentMailbox); ok {
+				r, err := rm.CountRecent(ctx)
+				if err != nil {
+					return err
+				}
+				n = uint64(r)
+			}
 		default:
 			return bad("unknown STATUS item " + s)
 		}
 		out = append(out, Atom(upper(s)), Number(n))
 	}
-	c.untagged("STATUS", mailboxValue(name), out)
+	c.untagged("STATUS", c.mailboxValue(name), out)
 	return nil
 }
 
@@ -362,7 +381,7 @@ func (c *conn) cmdAppend(ctx context.Context, cmd *Command) error {
 	if len(cmd.Args) < 2 || len(cmd.Args) > 4 {
 		return bad("APPEND needs a mailbox and a message")
 	}
-	name, err := mailboxArg(cmd.Args[0])
+	name, err := c.mailboxArg(cmd.Args[0])
 	if err != nil {
 		return err
 	}

@@ -57,10 +57,14 @@ func (sc *searchCtx) sentDate() (time.Time, bool) {
 
 func (sc *searchCtx) match(k SearchKey) bool {
 	switch k.Op {
-	case "ALL", "OLD":
+	case "ALL":
 		return true
-	case "NEW", "RECENT":
-		return false // this server keeps no \Recent (RFC 9051 removed it)
+	case "RECENT": // IMAP4rev1 only (RFC 3501 section 6.4.4)
+		return sc.c.sel.recent[sc.info.UID]
+	case "NEW": // RECENT UNSEEN
+		return sc.c.sel.recent[sc.info.UID] && !sc.has(FlagSeen)
+	case "OLD": // NOT RECENT
+		return !sc.c.sel.recent[sc.info.UID]
 	case "AND":
 		for _, c := range k.Keys {
 			if !sc.match(c) {

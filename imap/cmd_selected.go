@@ -146,7 +146,7 @@ func (c *conn) refreshFlags(ctx context.Context, idx []int, report, withUID bool
 			if withUID {
 				items = append(items, Atom("UID"), Number(uid))
 			}
-			items = append(items, Atom("FLAGS"), FlagsValue(msgs[k].Flags))
+			items = append(items, Atom("FLAGS"), s.flags(msgs[k]))
 			c.untaggedNum(uint32(j+1), "FETCH", items)
 		}
 	}
@@ -164,7 +164,7 @@ func (c *conn) cmdCopy(ctx context.Context, cmd *Command) error {
 	if err != nil {
 		return err
 	}
-	dest, err := mailboxArg(cmd.Args[1])
+	dest, err := c.mailboxArg(cmd.Args[1])
 	if err != nil {
 		return err
 	}

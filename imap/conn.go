@@ -364,14 +364,48 @@ func stringArg(v Value) (string, error) {
 	return s, nil
 }
 
-// mailboxArg reads a mailbox name; INBOX in any case is INBOX (RFC 9051
+// mailboxArg reads a mailbox name as the Backend sees it, in UTF-8:
+// an IMAP4rev1 client sends it in modified UTF-7 (RFC 3501 section 5.1.3),
+// which is decoded here; INBOX in any case is INBOX (RFC 9051
 // section 5.1).
-func mailboxArg(v Value) (string, error) {
+func (c *conn) mailboxArg(v Value) (string, error) {
 	s, err := stringArg(v)
 	if err != nil {
 		return "", err
 	}
+	if s, err = c.decodeName(s); err != nil {
+		return "", err
+	}
 	return canonicalMailbox(s), nil
+}
+
+// utf8Names reports whether the client uses UTF-8 mailbox names, as
+// IMAP4rev2 clients do (RFC 9051 section 5.1), rather than modified UTF-7.
+func (c *conn) utf8Names() bool { return c.rev2 }
+
+// decodeName turns a mailbox name or LIST pattern from the client into
+// UTF-8; a malformed one is refused with BAD.
+func (c *conn) decodeName(s string) (string, error) {
+	if c.utf8Names() {
+		return s, nil
+	}
+	d, err := DecodeMailboxName(s)
+	if err != nil {
+		return "", &Error{Type: StatusBAD, Text: "mailbox name is not modified UTF-7 (RFC 3501 section 5.1.3)"}
+	}
+	return d, nil
+}
+
+// mailboxValue returns a mailbox name from the Backend as the client
+// expects it: UTF-8 for IMAP4rev2, modified UTF-7 for IMAP4rev1.
+func (c *conn) mailboxValue(name string) Value {
+	if !c.utf8Names() {
+		enc, err := EncodeMailboxName(name)
+		if err == nil {
+			name = enc
+		} // a name that is not UTF-8 goes out as it is
+	}
+	return mailboxValue(name)
 }
 
 func canonicalMailbox(s string) string {

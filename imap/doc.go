@@ -47,7 +47,7 @@
 //	S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 //	S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft \*)] flags permitted
 //	S: * 1 EXISTS
-//	S: * 0 RECENT
+//	S: * 1 RECENT
 //	S: * OK [UNSEEN 1] first unseen
 //	S: * OK [UIDVALIDITY 1] UIDs valid
 //	S: * OK [UIDNEXT 2] predicted next UID
@@ -59,7 +59,7 @@
 //	S: * 1 FETCH (BODY[1] {40}
 //	S: Bob,
 //	S: Here's something I collect.
-//	S: Alice FLAGS (\Seen))
+//	S: Alice FLAGS (\Seen \Recent))
 //	S: a4 OK FETCH completed
 //	C: a5 CREATE Crepes
 //	S: a5 OK CREATE completed
@@ -95,6 +95,20 @@
 // servers share. BODYSTRUCTURE, ENVELOPE and BODY[section] come from the
 // mime package's parse of each message.
 //
+// IMAP4rev1 also has the session flag \Recent (RFC 3501 section 2.3.2): a
+// message is recent in exactly one session, the first to SELECT its mailbox
+// after it arrived, which reports "* n RECENT" and matches SEARCH RECENT and
+// NEW. A Backend keeps the mark with the optional [RecentMailbox]
+// interface; sessions that ENABLE IMAP4rev2, which dropped the flag, neither
+// see nor take it.
+//
+// Mailbox names are UTF-8 in IMAP4rev2. IMAP4rev1 clients send and expect
+// non-ASCII names in modified UTF-7 (RFC 3501 section 5.1.3): "Reçus" is
+// "Re&AOc-us", "&" is "&-". EncodeMailboxName and DecodeMailboxName convert;
+// the server decodes the names of rev1 clients before the Backend sees them
+// and encodes those it lists, so the Backend always deals in UTF-8, and
+// ClientOptions.ModifiedUTF7 does the same for the client.
+//
 // [Client] has one method per command with a typed result ([SelectData],
 // [FetchData], [SearchData], [CopyData] ...), sends literals synchronizing
 // or, when the server has LITERAL+, not, and hands the responses nobody asked
@@ -125,6 +139,7 @@
 //
 //   - [RFC 9051]: Internet Message Access Protocol (IMAP) - Version 4rev2
 //   - [RFC 3501]: Internet Message Access Protocol - Version 4rev1
+//     (section 5.1.3: modified UTF-7 mailbox names)
 //   - [RFC 2177]: IMAP4 IDLE command
 //   - [RFC 4315]: IMAP UIDPLUS extension (APPENDUID, COPYUID, UID EXPUNGE)
 //   - [RFC 6851]: IMAP MOVE extension

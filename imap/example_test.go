@@ -193,3 +193,18 @@ func ExampleServer() {
 	// Work [\HasChildren]
 	// Work/2026 [\HasNoChildren]
 }
+
+// An IMAP4rev1 client names the folder "Reçus" as "Re&AOc-us" on the wire
+// (RFC 3501 section 5.1.3); the server gives its Backend the UTF-8 name.
+func ExampleEncodeMailboxName() {
+	wire, _ := imap.EncodeMailboxName("Reçus/日本語 & more")
+	fmt.Println(wire)
+	name, _ := imap.DecodeMailboxName(wire)
+	fmt.Println(name)
+	_, err := imap.DecodeMailboxName("Re&AOc-us&AGE-")
+	fmt.Println(err)
+	// Output:
+	// Re&AOc-us/&ZeVnLIqe- &- more
+	// Reçus/日本語 & more
+	// imap: mailbox name "Re&AOc-us&AGE-": printable US-ASCII in a shift at offset 9
+}

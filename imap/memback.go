@@ -207,6 +207,7 @@ type memMailbox struct {
 	mu       sync.Mutex
 	msgs     []memMessage // ascending UID
 	uidNext  uint32
+	recent   uint32 // first UID no session has claimed as \Recent
 	watchers map[int]func()
 	nextW    int
 }
@@ -373,4 +374,26 @@ func applyFlags(cur []Flag, op StoreOp, flags []Flag) []Flag {
 		flags = normalizeFlags(flags)
 		return slices.DeleteFunc(slices.Clone(cur), func(f Flag) bool { return slices.Contains(flags, f) })
 	}
+}
+
+// ClaimRecent implements RecentMailbox.
+func (m *memMailbox) ClaimRecent(ctx context.Context) (uint32, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	from := max(m.recent, 1)
+	m.recent = m.uidNext
+	return from, nil
+}
+
+// CountRecent implements RecentMailbox.
+func (m *memMailbox) CountRecent(ctx context.Context) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, msg := range m.msgs {
+		if msg.UID >= m.recent {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -108,16 +108,16 @@ func TestServerBasicSession(t *testing.T) {
 	c.expect("a5 SELECT inbox",
 		`\* FLAGS \(\\Answered \\Flagged \\Deleted \\Seen \\Draft\)`,
 		`\* OK \[PERMANENTFLAGS \(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\\*\)\] flags permitted`,
-		`\* 1 EXISTS`, `\* 0 RECENT`, `\* OK \[UNSEEN 1\] first unseen`,
+		`\* 1 EXISTS`, `\* 1 RECENT`, `\* OK \[UNSEEN 1\] first unseen`,
 		`\* OK \[UIDVALIDITY 1\] UIDs valid`, `\* OK \[UIDNEXT 2\] predicted next UID`,
 		`a5 OK \[READ-WRITE\] SELECT completed`)
 	c.expect("a6 FETCH 1 (FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (Subject)])",
-		`\* 1 FETCH \(FLAGS \(\) RFC822.SIZE 153 BODY\[HEADER.FIELDS \(SUBJECT\)\] \{18\}`,
+		`\* 1 FETCH \(FLAGS \(\\Recent\) RFC822.SIZE 153 BODY\[HEADER.FIELDS \(SUBJECT\)\] \{18\}`,
 		`Subject: hello`, ``, `\)`, `a6 OK FETCH completed`)
-	c.expect("a7 FETCH 1 BODY[TEXT]<3.3>", `\* 1 FETCH \(BODY\[TEXT\]<3> "you" FLAGS \(\\Seen\)\)`, `a7 OK FETCH completed`)
+	c.expect("a7 FETCH 1 BODY[TEXT]<3.3>", `\* 1 FETCH \(BODY\[TEXT\]<3> "you" FLAGS \(\\Seen \\Recent\)\)`, `a7 OK FETCH completed`)
 	c.expect("a8 UID SEARCH FROM alice SEEN", `\* SEARCH 1`, `a8 OK UID SEARCH completed`)
 	c.expect("a9 SEARCH RETURN (COUNT MIN) UNSEEN", `\* ESEARCH \(TAG "a9"\) COUNT 0`, `a9 OK SEARCH completed`)
-	c.expect("b1 STORE 1 +FLAGS (\\Deleted)", `\* 1 FETCH \(FLAGS \(\\Deleted \\Seen\)\)`, `b1 OK STORE completed`)
+	c.expect("b1 STORE 1 +FLAGS (\\Deleted)", `\* 1 FETCH \(FLAGS \(\\Deleted \\Seen \\Recent\)\)`, `b1 OK STORE completed`)
 	c.expect("b2 EXPUNGE", `\* 1 EXPUNGE`, `b2 OK EXPUNGE completed`)
 	c.expect("b3 LOGOUT", `\* BYE logging out`, `b3 OK LOGOUT completed`)
 }
@@ -173,7 +173,7 @@ func TestServerCopyMoveUID(t *testing.T) {
 	c.expect(`a2 SELECT INBOX`, `.*`, `.*`, `.*`, `.*`, `.*`, `.*`, `.*`, `a2 OK .*`)
 	c.expect(`a3 COPY 1:2 Archive`, `a3 OK \[COPYUID 2 1:2 1:2\] COPY completed`)
 	c.expect(`a4 UID MOVE 2 Archive`, `\* OK \[COPYUID 2 2 3\] moved`, `\* 2 EXPUNGE`, `a4 OK UID MOVE completed`)
-	c.expect(`a5 UID FETCH 1:* FLAGS`, `\* 1 FETCH \(UID 1 FLAGS \(\)\)`, `\* 2 FETCH \(UID 3 FLAGS \(\)\)`, `a5 OK UID FETCH completed`)
+	c.expect(`a5 UID FETCH 1:* FLAGS`, `\* 1 FETCH \(UID 1 FLAGS \(\\Recent\)\)`, `\* 2 FETCH \(UID 3 FLAGS \(\\Recent\)\)`, `a5 OK UID FETCH completed`)
 	c.expect(`a6 UID STORE 3 +FLAGS.SILENT (\Deleted)`, `a6 OK UID STORE completed`)
 	c.expect(`a7 UID EXPUNGE 1`, `a7 OK UID EXPUNGE completed`)
 	c.expect(`a8 UID EXPUNGE 1:*`, `\* 2 EXPUNGE`, `a8 OK UID EXPUNGE completed`)
@@ -198,11 +198,13 @@ func TestServerSessionsSeeChanges(t *testing.T) {
 	for _, c := range []*rawConn{a, b} {
 		c.expect(`s1 SELECT INBOX`, `.*`, `.*`, `\* 2 EXISTS`, `.*`, `.*`, `.*`, `.*`, `s1 OK .*`)
 	}
-	a.expect(`a1 STORE 1 +FLAGS (\Deleted)`, `\* 1 FETCH \(FLAGS \(\\Deleted\)\)`, `a1 OK STORE completed`)
+	a.expect(`a1 STORE 1 +FLAGS (\Deleted)`, `\* 1 FETCH \(FLAGS \(\\Deleted \\Recent\)\)`, `a1 OK STORE completed`)
 	be.Deliver("bob", Inbox, []byte(testMsg))
-	a.expect(`a2 EXPUNGE`, `\* 1 EXPUNGE`, `\* 2 EXISTS`, `a2 OK EXPUNGE completed`)
+	// a selected first, so the first two messages were recent in a alone;
+	// a's sync claims the new one too (RFC 3501 section 2.3.2).
+	a.expect(`a2 EXPUNGE`, `\* 1 EXPUNGE`, `\* 2 EXISTS`, `\* 2 RECENT`, `a2 OK EXPUNGE completed`)
 	// b still numbers the old way during FETCH: no EXPUNGE allowed there.
-	b.expect(`b1 FETCH 2 UID`, `\* 2 FETCH \(UID 2\)`, `\* 3 EXISTS`, `b1 OK FETCH completed`)
+	b.expect(`b1 FETCH 2 UID`, `\* 2 FETCH \(UID 2\)`, `\* 3 EXISTS`, `\* 0 RECENT`, `b1 OK FETCH completed`)
 	b.expect(`b2 NOOP`, `\* 1 EXPUNGE`, `b2 OK NOOP completed`)
 	b.expect(`b3 FETCH 1:* UID`, `\* 1 FETCH \(UID 2\)`, `\* 2 FETCH \(UID 3\)`, `b3 OK FETCH completed`)
 	// IDLE pushes a delivery and a flag change.
@@ -214,7 +216,10 @@ func TestServerSessionsSeeChanges(t *testing.T) {
 	if l := b.line(); l != "* 3 EXISTS" {
 		t.Fatalf("IDLE push: got %q", l)
 	}
-	a.expect(`a3 STORE 1 FLAGS.SILENT (\Flagged)`, `\* 3 EXISTS`, `a3 OK STORE completed`)
+	if l := b.line(); l != "* 1 RECENT" {
+		t.Fatalf("IDLE push: got %q", l)
+	}
+	a.expect(`a3 STORE 1 FLAGS.SILENT (\Flagged)`, `\* 3 EXISTS`, `\* 2 RECENT`, `a3 OK STORE completed`)
 	if l := b.line(); l != `* 1 FETCH (UID 2 FLAGS (\Flagged))` {
 		t.Fatalf("IDLE push: got %q", l)
 	}

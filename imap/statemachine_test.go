@@ -10,7 +10,8 @@ import (
 
 // TestPropSessionModel drives one session through random deliveries, flag
 // changes, expunges and copies, against a model of the mailbox: after each
-// step the server's FETCH 1:* (UID FLAGS) must equal the model.
+// step the server's FETCH 1:* (UID FLAGS) must equal the model, with
+// \Recent on every message, since all arrived after the SELECT.
 func TestPropSessionModel(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		be := NewMemBackend()
@@ -89,6 +90,12 @@ func TestPropSessionModel(t *testing.T) {
 					rt.Fatalf("server has %d messages, model %d", len(got), len(model))
 				}
 				for i, d := range got {
+					// Every message arrived while this session had INBOX
+					// selected: all are \Recent here (RFC 3501 section 2.3.2).
+					if !slices.Contains(d.Flags, FlagRecent) {
+						rt.Fatalf("message %d: no \\Recent in %v", i+1, d.Flags)
+					}
+					d.Flags = slices.DeleteFunc(d.Flags, func(f Flag) bool { return f == FlagRecent })
 					if d.Seq != uint32(i+1) || d.UID != model[i].uid || !slices.Equal(d.Flags, normalizeFlags(model[i].flags)) {
 						rt.Fatalf("message %d: server (seq %d, UID %d, %v), model (UID %d, %v)", i+1, d.Seq, d.UID, d.Flags, model[i].uid, model[i].flags)
 					}

@@ -259,3 +259,20 @@ func (m *storeMailbox) Watch(fn func()) func() {
 		<-done
 	}
 }
+
+// ClaimRecent implements RecentMailbox with the store's persistent mark
+// (mailstore.Store.TakeRecent), so a message stays recent across restarts
+// until a session claims it.
+func (m *storeMailbox) ClaimRecent(ctx context.Context) (uint32, error) {
+	from, err := m.store().TakeRecent(ctx, m.u.name, m.name)
+	return from, storeErr(err)
+}
+
+// CountRecent implements RecentMailbox.
+func (m *storeMailbox) CountRecent(ctx context.Context) (int, error) {
+	st, err := m.store().Status(ctx, m.u.name, m.name)
+	if err != nil {
+		return 0, storeErr(err)
+	}
+	return st.Recent, nil
+}

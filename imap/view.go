@@ -23,6 +23,10 @@ type selected struct {
 	stop    func()
 	// pendingExpunge is set when a sync had to hold back EXPUNGEs.
 	pendingExpunge bool
+	// recent holds the UIDs that are \Recent in this session (RFC 3501
+	// section 2.3.2); nil for IMAP4rev2 sessions, which have no \Recent,
+	// and for backends without RecentMailbox.
+	recent map[uint32]bool
 }
 
 func (c *conn) openSelected(ctx context.Context, name string, readOnly bool) (*selected, error) {
@@ -37,13 +41,74 @@ func (c *conn) openSelected(ctx context.Context, name string, readOnly bool) (*s
 		default:
 		}
 	})
+	var from uint32
+	if _, ok := mbox.(RecentMailbox); ok && !c.rev2 {
+		s.recent = map[uint32]bool{}
+		if from, err = s.claimRecent(ctx); err != nil {
+			s.stop()
+			return nil, err
+		}
+	}
 	msgs, next, err := mbox.Messages(ctx)
 	if err != nil {
 		s.stop()
 		return nil, err
 	}
 	s.msgs, s.uidNext = msgs, next
+	if s.recent != nil {
+		if err := s.markRecent(ctx, msgs, from); err != nil {
+			s.stop()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// claimRecent claims the mailbox's recent messages for a session that
+// SELECTed it, before the session reads the messages, and returns the first
+// UID recent for it; a read-only session claims nothing. Claiming first
+// means a message that arrives between the claim and the read is recent
+// here and possibly in the next session too, the side RFC 3501 section
+// 2.3.2 prefers when it cannot tell who saw a message first.
+func (s *selected) claimRecent(ctx context.Context) (uint32, error) {
+	rm, ok := s.mbox.(RecentMailbox)
+	if !ok || s.recent == nil || s.readOnly {
+		return 0, nil
+	}
+	return rm.ClaimRecent(ctx)
+}
+
+// markRecent adds to the session's recent set those of msgs (the newest
+// messages of the view) that are recent here: for SELECT the UIDs from
+// the claim on; for EXAMINE, which claims nothing (RFC 3501 section
+// 6.3.2), the newest messages no session has claimed.
+func (s *selected) markRecent(ctx context.Context, msgs []MessageInfo, from uint32) error {
+	if s.readOnly {
+		n, err := s.mbox.(RecentMailbox).CountRecent(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs[max(len(msgs)-n, 0):] {
+			s.recent[m.UID] = true
+		}
+		return nil
+	}
+	for _, m := range msgs {
+		if m.UID >= from {
+			s.recent[m.UID] = true
+		}
+	}
+	return nil
+}
+
+// flags returns the FLAGS value of m as this session sees it: the stored
+// flags, and \Recent when m is recent here.
+func (s *selected) flags(m MessageInfo) List {
+	v := FlagsValue(m.Flags)
+	if s.recent[m.UID] {
+		v = append(v, Atom(FlagRecent))
+	}
+	return v
 }
 
 // seqOf returns the sequence number of uid, or 0.
@@ -102,6 +167,10 @@ func (c *conn) sync(ctx context.Context, allowExpunge bool) error {
 			return nil
 		}
 	}
+	from, err := s.claimRecent(ctx)
+	if err != nil {
+		return err
+	}
 	cur, next, err := s.mbox.Messages(ctx)
 	if err != nil {
 		return err
@@ -123,6 +192,7 @@ func (c *conn) sync(ctx context.Context, allowExpunge bool) error {
 			continue
 		}
 		c.untaggedNum(uint32(i+1-removed), "EXPUNGE")
+		delete(s.recent, m.UID)
 		removed++
 	}
 	s.msgs = kept
@@ -133,19 +203,25 @@ func (c *conn) sync(ctx context.Context, allowExpunge bool) error {
 			continue
 		}
 		s.msgs[i] = cur[j]
-		c.untaggedNum(uint32(i+1), "FETCH", List{Atom("UID"), Number(cur[j].UID), Atom("FLAGS"), FlagsValue(cur[j].Flags)})
+		c.untaggedNum(uint32(i+1), "FETCH", List{Atom("UID"), Number(cur[j].UID), Atom("FLAGS"), s.flags(cur[j])})
 	}
 	// New messages.
 	last := s.maxUID()
-	added := false
+	var added []MessageInfo
 	for _, m := range cur {
 		if m.UID > last {
-			s.msgs = append(s.msgs, m)
-			added = true
+			added = append(added, m)
 		}
 	}
-	if added {
+	if len(added) > 0 {
+		s.msgs = append(s.msgs, added...)
 		c.untaggedNum(uint32(len(s.msgs)), "EXISTS")
+		if s.recent != nil {
+			if err := s.markRecent(ctx, added, from); err != nil {
+				return err
+			}
+			c.untaggedNum(uint32(len(s.recent)), "RECENT")
+		}
 	}
 	s.uidNext = next
 	return nil

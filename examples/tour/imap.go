@@ -176,14 +176,14 @@ func runIMAP(ctx context.Context, w io.Writer, short bool) error {
 		return err
 	}
 	for deadline := time.Now().Add(5 * time.Second); ; {
+		// An IMAP4rev1 session hears "* n EXISTS" and then "* n RECENT":
+		// the phone selected INBOX first, so the new message is \Recent
+		// for it and for no other session (RFC 3501 section 2.3.2).
 		mu.Lock()
 		n := len(phoneSaw)
-		last := ""
-		if n > 0 {
-			last = phoneSaw[n-1]
-		}
+		told := n >= 2 && strings.HasSuffix(phoneSaw[n-2], "EXISTS") && strings.HasSuffix(phoneSaw[n-1], "RECENT")
 		mu.Unlock()
-		if strings.HasSuffix(last, "EXISTS") {
+		if told {
 			break
 		}
 		if time.Now().After(deadline) {
