@@ -127,6 +127,11 @@ func (c *Client) setupIO() {
 // watch applies ctx to the connection: its deadline, and cancellation
 // interrupts blocked reads and writes.
 func (c *Client) watch(ctx context.Context) (stop func()) {
+	if ctx.Err() != nil {
+		// Already over: interrupt at once, not from AfterFunc's goroutine.
+		c.nc.SetDeadline(time.Unix(1, 0))
+		return func() {}
+	}
 	if d, ok := ctx.Deadline(); ok {
 		c.nc.SetDeadline(d)
 	} else {
@@ -187,6 +192,9 @@ func (c *Client) Execute(ctx context.Context, cmd *Command, onData func(*Respons
 	defer c.mu.Unlock()
 	if c.idle {
 		return nil, errors.New("imap: IDLE is running; call Done first")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // nothing sent: the session stays in step
 	}
 	stop := c.watch(ctx)
 	defer stop()
