@@ -121,3 +121,59 @@ func TestPickerRandomFirstAndEndgame(t *testing.T) {
 		t.Errorf("peer B asked twice for %v", more)
 	}
 }
+
+// TestPickerEndgameEntry checks when endgame starts: not as soon as every
+// block is requested, but once few blocks remain; and then each is asked
+// of at most endgameCopies peers.
+func TestPickerEndgameEntry(t *testing.T) {
+	const pieces = 24 // 48 blocks, more than endgameBlocks
+	info := testInfo(pieces, 2*BlockSize)
+	pk := newPicker(info, NewBitset(pieces), rand.New(rand.NewPCG(7, 8)))
+	all := NewBitset(pieces)
+	all.SetAll()
+	pk.addAvail(all, 3)
+	none := func(block) bool { return false }
+	fromA := pk.pick(all, 100, none)
+	if len(fromA) != 2*pieces {
+		t.Fatalf("peer A got %d blocks, want %d", len(fromA), 2*pieces)
+	}
+	if pk.inEndgame() {
+		t.Fatalf("endgame with all %d blocks missing, want it only at %d", len(fromA), endgameBlocks)
+	}
+	if got := pk.pick(all, 100, none); len(got) != 0 {
+		t.Fatalf("peer B got %d duplicates before endgame", len(got))
+	}
+	// Peer A delivers until endgameBlocks remain.
+	for _, bl := range fromA[:len(fromA)-endgameBlocks] {
+		pk.receive(bl, make([]byte, bl.length), 1)
+	}
+	if !pk.inEndgame() {
+		t.Fatalf("no endgame with %d blocks missing", endgameBlocks)
+	}
+	want := fromA[len(fromA)-endgameBlocks:]
+	sortBlocks := cmpopts.SortSlices(func(a, b block) bool {
+		return a.piece < b.piece || (a.piece == b.piece && a.begin < b.begin)
+	})
+	// Peers B, C, ... each get a copy of every missing block, once.
+	for peer := 2; peer <= endgameCopies; peer++ {
+		mine := map[block]bool{}
+		got := pk.pick(all, 100, func(b block) bool { return mine[b] })
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(block{}), sortBlocks); diff != "" {
+			t.Errorf("endgame duplicates for peer %d (-missing +got):\n%s", peer, diff)
+		}
+		for _, b := range got {
+			mine[b] = true
+		}
+		if more := pk.pick(all, 100, func(b block) bool { return mine[b] }); len(more) != 0 {
+			t.Errorf("peer %d asked twice for %v", peer, more)
+		}
+	}
+	if got := pk.pick(all, 100, none); len(got) != 0 {
+		t.Errorf("one more peer got %v: want at most %d copies of a block in flight", got, endgameCopies)
+	}
+	// A copy answered elsewhere (or rejected) frees the slot.
+	pk.unrequest(want[0])
+	if got := pk.pick(all, 100, none); len(got) != 1 || got[0] != want[0] {
+		t.Errorf("after an unrequest the next peer got %v, want [%v]", got, want[0])
+	}
+}

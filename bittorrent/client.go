@@ -75,7 +75,9 @@ type Client struct {
 	MaxPeers int
 	// MaxConns bounds incoming connections to the listener.
 	MaxConns int
-	// RequestQueueDepth is the number of outstanding block requests per peer.
+	// RequestQueueDepth bounds the outstanding block requests per peer;
+	// within it each peer gets about half a second's worth of blocks at the
+	// rate it sends them (at least two).
 	RequestQueueDepth int
 	// MaxPeerRequests bounds requests a peer may have queued with us.
 	MaxPeerRequests int
@@ -86,6 +88,9 @@ type Client struct {
 	UploadRate, DownloadRate int64
 	// PeerUploadRate and PeerDownloadRate limit each connection.
 	PeerUploadRate, PeerDownloadRate int64
+	// RateBurst is the most bytes any of these limits lets through at once
+	// after an idle spell; zero is DefaultRateBurst. The limits start empty.
+	RateBurst int64
 	// HandshakeTimeout, PeerIdleTimeout, KeepAliveInterval, RequestTimeout,
 	// PEXInterval and MinAnnounceInterval: zero is the Default* constant.
 	HandshakeTimeout    time.Duration
@@ -134,8 +139,8 @@ func (c *Client) init() {
 		if c.PeerID == (PeerID{}) {
 			c.PeerID = NewPeerID()
 		}
-		c.upLimit = NewRateLimiter(c.UploadRate)
-		c.dnLimit = NewRateLimiter(c.DownloadRate)
+		c.upLimit = NewRateLimiter(c.UploadRate, c.RateBurst)
+		c.dnLimit = NewRateLimiter(c.DownloadRate, c.RateBurst)
 		c.torrents = map[InfoHash]*Torrent{}
 		c.evcond = sync.NewCond(&c.evmu)
 		c.evdone = make(chan struct{})

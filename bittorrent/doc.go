@@ -49,9 +49,11 @@
 //
 // The [Client] picks a random first piece (a new peer needs something to
 // trade quickly), then the rarest piece among its neighbours, finishing
-// started pieces first; when every missing block has been requested it
-// enters endgame mode and asks several peers for the same blocks,
-// cancelling the duplicates as they arrive. Every piece is SHA-1 verified
+// started pieces first; when every missing block has been requested and
+// only a few remain it enters endgame mode and asks a few more peers for
+// the same blocks, cancelling the duplicates as they arrive. Each peer is
+// asked for about half a second's worth of blocks at the rate it sends
+// them, so the last blocks do not wait in a slow peer's queue. Every piece is SHA-1 verified
 // before it is written and announced with HAVE; a peer that sends a bad
 // piece is banned and the data thrown away.
 //

@@ -74,6 +74,52 @@ type peerConn struct {
 	roundDown      int64
 	roundUp        int64
 	lastWrite      time.Time
+	dnRate         float64   // bytes per second we receive, smoothed
+	rateBytes      int64     // bytes received in the current rate window
+	rateStart      time.Time // when the current rate window began
+}
+
+// Request depth. A peer is asked for as many blocks as it sends us in
+// requestQueueTime at its measured rate, between minRequestDepth and
+// Client.RequestQueueDepth; before its rate is known, initialRequestDepth.
+// A deep queue at a slow peer parks blocks that a faster peer would
+// have sent long before: the last blocks of a download wait behind them.
+const (
+	requestQueueTime    = 500 * time.Millisecond
+	minRequestDepth     = 2
+	initialRequestDepth = 16
+	// rateWindow is the shortest span over which a rate sample is taken.
+	rateWindow = 100 * time.Millisecond
+)
+
+// requestDepth is the request queue for a peer sending at rate bytes per
+// second (zero: not measured yet), capped by limit.
+func requestDepth(rate float64, limit int) int {
+	d := initialRequestDepth
+	if rate > 0 {
+		d = int(rate * requestQueueTime.Seconds() / BlockSize)
+	}
+	return max(min(d, limit), min(minRequestDepth, limit))
+}
+
+// countReceived folds n bytes received at now into the peer's smoothed
+// rate. Called with t.mu held.
+func (pc *peerConn) countReceived(now time.Time, n int64) {
+	if pc.rateStart.IsZero() {
+		pc.rateStart = now
+	}
+	pc.rateBytes += n
+	el := now.Sub(pc.rateStart)
+	if el < rateWindow {
+		return
+	}
+	sample := float64(pc.rateBytes) / el.Seconds()
+	if pc.dnRate == 0 {
+		pc.dnRate = sample
+	} else {
+		pc.dnRate = (pc.dnRate + sample) / 2
+	}
+	pc.rateBytes, pc.rateStart = 0, now
 }
 
 func (pc *peerConn) peerInfo() PeerInfo { return PeerInfo{Addr: pc.listenAddr(), ID: pc.id} }
@@ -148,7 +194,7 @@ func (t *Torrent) runPeer(ctx context.Context, conn net.Conn, addr netip.AddrPor
 	pc := &peerConn{
 		t: t, conn: conn, addr: netip.AddrPortFrom(addr.Addr().Unmap(), addr.Port()), id: h.PeerID, outgoing: outgoing,
 		fast: h.Reserved.Has(ReservedFast), ext: h.Reserved.Has(ReservedExtended), dht: h.Reserved.Has(ReservedDHT),
-		upLimit: NewRateLimiter(t.c.PeerUploadRate), dnLimit: NewRateLimiter(t.c.PeerDownloadRate),
+		upLimit: NewRateLimiter(t.c.PeerUploadRate, t.c.RateBurst), dnLimit: NewRateLimiter(t.c.PeerDownloadRate, t.c.RateBurst),
 		cond: sync.NewCond(&t.mu), amChoking: true, peerChoking: true,
 		requests: map[block]time.Time{}, pexSent: map[netip.AddrPort]bool{}, metaRequested: map[int]time.Time{},
 		lastWrite: time.Now(),
@@ -308,12 +354,37 @@ func (t *Torrent) banFlush(pc *peerConn, err error) {
 // finalFlushTimeout bounds the last write before closing a misbehaving peer.
 const finalFlushTimeout = 5 * time.Second
 
+// Writer batching. A write carries the queued control messages and then
+// as many requested blocks as the connection sends in about writeTarget at
+// the rate its last data write achieved (at least one, at most
+// maxBlocksPerWrite). On a fast link that is many blocks per system call;
+// on a slow or rate-limited one it is a block at a time, so a HAVE, REQUEST
+// or CANCEL queued meanwhile waits for one block, not for dozens, and a
+// CANCEL from the peer still finds the block in the queue.
+const (
+	writeTarget       = 10 * time.Millisecond
+	maxBlocksPerWrite = 32
+)
+
+// blocksPerWrite is the writer's batch for a link that last sent n bytes
+// in d.
+func blocksPerWrite(n int64, d time.Duration) int {
+	if n <= 0 {
+		return 1
+	}
+	if d <= 0 {
+		return maxBlocksPerWrite
+	}
+	perTarget := float64(n) * float64(writeTarget) / float64(d)
+	return int(min(max(perTarget/BlockSize, 1), maxBlocksPerWrite))
+}
+
 // writeLoop sends queued messages and requested blocks.
 func (pc *peerConn) writeLoop() {
 	t := pc.t
 	var buf []byte
 	var reqs []block
-	const maxBlocksPerWrite = 32
+	batch := 1 // until a data write has been timed
 	for {
 		t.mu.Lock()
 		// Every queued request may be served: the peer is unchoked or the
@@ -346,7 +417,6 @@ func (pc *peerConn) writeLoop() {
 		clear(pc.out)
 		pc.out = pc.out[:0]
 		reqs = reqs[:0]
-		batch := maxBlocksPerWrite
 		if pc.upLimit != nil || t.c.upLimit != nil {
 			batch = 1 // rate limited: account each block as it goes
 		}
@@ -379,11 +449,15 @@ func (pc *peerConn) writeLoop() {
 			}
 			sent += int64(bl.length)
 		}
+		began := time.Now()
 		if _, err := pc.conn.Write(buf); err != nil {
 			t.mu.Lock()
 			pc.closeLocked(err)
 			t.mu.Unlock()
 			return
+		}
+		if sent > 0 {
+			batch = blocksPerWrite(int64(len(buf)), time.Since(began))
 		}
 		t.mu.Lock()
 		pc.lastWrite = time.Now()
@@ -602,6 +676,7 @@ func (pc *peerConn) onPiece(m Message) error {
 	}
 	delete(pc.requests, bl)
 	n := int64(len(m.Block))
+	pc.countReceived(time.Now(), n)
 	pc.downloaded += n
 	pc.roundDown += n
 	t.downloaded += n
@@ -733,6 +808,7 @@ func (t *Torrent) fillRequests(pc *peerConn) {
 	if pc.reqq > 0 {
 		depth = min(depth, pc.reqq)
 	}
+	depth = requestDepth(pc.dnRate, depth)
 	need := depth - len(pc.requests)
 	if need <= 0 || (need < depth/4 && len(pc.requests) > 0) {
 		return // refill in batches: fewer, larger writes

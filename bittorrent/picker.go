@@ -42,6 +42,18 @@ type picker struct {
 // maxFreeBuffers bounds the piece buffers kept for reuse.
 const maxFreeBuffers = 16
 
+// Endgame limits. Endgame starts only when every missing block is
+// requested and at most endgameBlocks of them are still to come: entered
+// any earlier, a swarm of slow uploaders spends much of its upload on
+// duplicates that are cancelled too late. In endgame a block is asked of
+// at most endgameCopies peers at once: enough that a slow peer holding the
+// last block is overtaken, few enough that most of the swarm's upload
+// still goes to blocks nobody has yet.
+const (
+	endgameBlocks = 32
+	endgameCopies = 4
+)
+
 func newPicker(info *Info, have Bitset, rnd *rand.Rand) *picker {
 	return &picker{info: info, have: have, avail: make([]int, info.NumPieces()),
 		partial: map[int]*partial{}, rnd: rnd, randomFirst: 1}
@@ -93,7 +105,7 @@ func (p *picker) pick(has Bitset, n int, mine func(block) bool) []block {
 			if len(out) >= n {
 				return
 			}
-			if pp.got[b] || (pp.requested[b] > 0 && !dup) {
+			if pp.got[b] || (pp.requested[b] > 0 && !dup) || pp.requested[b] >= endgameCopies {
 				continue
 			}
 			bl := p.blockAt(i, b)
@@ -176,9 +188,11 @@ func (p *picker) start(i int) *partial {
 	return pp
 }
 
-// inEndgame reports whether every missing piece is started and all of its
-// blocks are requested or received.
+// inEndgame reports whether every missing piece is started, all of its
+// blocks are requested or received, and at most endgameBlocks blocks are
+// still missing.
 func (p *picker) inEndgame() bool {
+	missing := 0
 	for i := range p.avail {
 		if p.have.Has(i) {
 			continue
@@ -188,7 +202,13 @@ func (p *picker) inEndgame() bool {
 			return false
 		}
 		for b := range pp.got {
-			if !pp.got[b] && pp.requested[b] == 0 {
+			if pp.got[b] {
+				continue
+			}
+			if pp.requested[b] == 0 {
+				return false
+			}
+			if missing++; missing > endgameBlocks {
 				return false
 			}
 		}
