@@ -45,8 +45,7 @@ func TestRunTiny(t *testing.T) {
 }
 
 // TestRunP2PPackageLimits runs the swarm limited by bittorrent.Client's own
-// rates; it must deliver identical copies (its timing is not checked: those
-// buckets start full).
+// rates; it must deliver identical copies (its timing is not checked here).
 func TestRunP2PPackageLimits(t *testing.T) {
 	p := Params{F: 64 << 10, U: 256 << 10, Us: 1 << 20}
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)

@@ -25,16 +25,16 @@ type Swarm struct {
 	// ChokeInterval and OptimisticInterval replace the lesson's 10 s
 	// and 30 s; zero is DefaultChokeInterval and three times it.
 	ChokeInterval, OptimisticInterval time.Duration
-	// RequestQueueDepth is how many block requests a leecher keeps
+	// RequestQueueDepth caps how many block requests a leecher keeps
 	// outstanding at each peer; zero is DefaultRequestQueueDepth. The
-	// package's default (64 blocks, a whole megabyte) suits real links, but
-	// here a peer uploads a few hundred KiB per second: a deep queue parks
-	// blocks at a slow peer that a faster one could have sent.
+	// package sizes each peer's queue to about half a second of that
+	// peer's measured rate, under this cap: at the few hundred KiB per
+	// second of this experiment a deep queue parks blocks at a slow peer
+	// that a faster one could have sent.
 	RequestQueueDepth int
 	// PackageLimits limits rates with the bittorrent.Client's own
-	// UploadRate and DownloadRate instead of buckets around the
-	// connections. Those buckets start full with a second's worth of
-	// tokens, so at this scale they let a run beat the bounds.
+	// UploadRate and DownloadRate (token buckets that start empty, with
+	// the client's RateBurst) instead of buckets around the connections.
 	PackageLimits bool
 }
 
