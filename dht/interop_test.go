@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -85,11 +84,11 @@ func freeUDPPort(t *testing.T) int {
 }
 
 // startProc runs a command and kills it (by its PID) at cleanup.
-func startProc(t *testing.T, name string, args ...string) *syncBuffer {
+func startProc(t *testing.T, name string, args ...string) *interop.Buffer {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-	out := &syncBuffer{}
+	out := &interop.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -102,23 +101,6 @@ func startProc(t *testing.T, name string, args ...string) *syncBuffer {
 		}
 	})
 	return out
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // waitPeer repeats get_peers from n until want is among the peers.

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -132,7 +131,7 @@ zone:
 		t.Fatal(err)
 	}
 	cmd := exec.Command(nsd, "-d", "-c", confPath)
-	var stderr syncBuffer
+	var stderr interop.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -172,24 +171,6 @@ zone:
 	}
 }
 
-// syncBuffer collects the output of peer processes, which write concurrently.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // freeAddr returns a loopback address with a port that was just free for UDP and TCP.
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -204,7 +185,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // waitAnswer polls addr until it answers name authoritatively.
-func waitAnswer(t *testing.T, addr string, name string, log *syncBuffer) {
+func waitAnswer(t *testing.T, addr string, name string, log *interop.Buffer) {
 	t.Helper()
 	// Generous: peers start slowly on a loaded machine.
 	c := &Client{Timeout: 300 * time.Millisecond, Attempts: 1}
@@ -263,7 +244,7 @@ zone:
 	confPath := filepath.Join(dir, "knot.conf")
 	os.WriteFile(confPath, []byte(conf), 0o644)
 	cmd := exec.Command(knotd, "-c", confPath)
-	var log syncBuffer
+	var log interop.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -411,7 +392,7 @@ zone:
 `, port, db, dir)
 	os.WriteFile(filepath.Join(dir, "nsd.conf"), []byte(nsdConf), 0o644)
 	os.WriteFile(filepath.Join(dir, "knot.conf"), []byte(knotConf), 0o644)
-	var log syncBuffer
+	var log interop.Buffer
 	for _, args := range [][]string{{nsd, "-d", "-c", filepath.Join(dir, "nsd.conf")}, {knotd, "-c", filepath.Join(dir, "knot.conf")}} {
 		cmd := exec.Command(args[0], args[1:]...)
 		cmd.Stdout, cmd.Stderr = &log, &log

@@ -6,9 +6,11 @@
 package interop
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -47,4 +49,25 @@ func Unavailable(t testing.TB, format string, args ...any) {
 		t.Fatalf(format+" ("+EnvVar+"=require)", args...)
 	}
 	t.Skipf(format+"; set "+EnvVar+"=require to make this a failure", args...)
+}
+
+// Buffer collects a peer process's output: its Stdout and Stderr may write
+// from different goroutines while the test reads it.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *Buffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns everything written so far.
+func (s *Buffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
