@@ -105,27 +105,7 @@ func TestNSDInterop(t *testing.T) {
 	addr := pc.LocalAddr().String()
 	pc.Close()
 	_, port, _ := net.SplitHostPort(addr)
-	conf := fmt.Sprintf(`server:
-  ip-address: 127.0.0.1@%s
-  do-ip6: no
-  username: ""
-  chroot: ""
-  zonesdir: "%[2]s"
-  pidfile: "%[2]s/nsd.pid"
-  xfrdfile: "%[2]s/xfrd.state"
-  zonelistfile: "%[2]s/zone.list"
-  xfrdir: "%[2]s"
-  database: ""
-  logfile: "%[2]s/nsd.log"
-  server-count: 1
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: "example.test"
-  zonefile: "example.test.zone"
-`, port, dir)
+	conf := nsdConfig("127.0.0.1", port, dir, "example.test")
 	confPath := filepath.Join(dir, "nsd.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -342,30 +322,7 @@ www.umass.edu. 3600 IN CNAME gaia.cs.umass.edu.
 	if port == "" {
 		t.Fatal("no common free port")
 	}
-	nsdConf := fmt.Sprintf(`server:
-  ip-address: 127.0.0.10@%[1]s
-  do-ip6: no
-  username: ""
-  chroot: ""
-  zonesdir: "%[2]s"
-  pidfile: "%[2]s/nsd.pid"
-  xfrdfile: "%[2]s/xfrd.state"
-  zonelistfile: "%[2]s/zone.list"
-  xfrdir: "%[2]s"
-  database: ""
-  logfile: "%[2]s/nsd.log"
-  server-count: 1
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-remote-control:
-  control-enable: no
-zone:
-  name: "."
-  zonefile: "root.zone"
-zone:
-  name: "edu"
-  zonefile: "edu.zone"
-`, port, dir)
+	nsdConf := nsdConfig("127.0.0.10", port, dir, ".", "edu")
 	db := filepath.Join(dir, "knotdb")
 	os.MkdirAll(db, 0o755)
 	knotConf := fmt.Sprintf(`server:
@@ -422,4 +379,36 @@ zone:
 	if err != nil || res.Rcode != RcodeNameError || len(res.Authority) != 1 {
 		t.Errorf("NXDOMAIN from Knot: %+v %v", res, err)
 	}
+}
+
+// nsdConfig is an NSD configuration for loopback tests: one address, no
+// rate limiting (RRL would drop test queries), every file under dir, and
+// one zone per origin, read from dir/ORIGIN.zone ("." reads root.zone).
+func nsdConfig(ip, port, dir string, origins ...string) string {
+	conf := fmt.Sprintf(`server:
+  ip-address: %[1]s@%[2]s
+  do-ip6: no
+  username: ""
+  chroot: ""
+  zonesdir: "%[3]s"
+  pidfile: "%[3]s/nsd.pid"
+  xfrdfile: "%[3]s/xfrd.state"
+  zonelistfile: "%[3]s/zone.list"
+  xfrdir: "%[3]s"
+  database: ""
+  logfile: "%[3]s/nsd.log"
+  server-count: 1
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+remote-control:
+  control-enable: no
+`, ip, port, dir)
+	for _, o := range origins {
+		file := o + ".zone"
+		if o == "." {
+			file = "root.zone"
+		}
+		conf += fmt.Sprintf("zone:\n  name: %q\n  zonefile: %q\n", o, file)
+	}
+	return conf
 }
