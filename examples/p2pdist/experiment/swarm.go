@@ -32,6 +32,16 @@ type Swarm struct {
 	// second of this experiment a deep queue parks blocks at a slow peer
 	// that a faster one could have sent.
 	RequestQueueDepth int
+	// SeedFastest keeps the seeder on the client's default choker, which
+	// unchokes the peers it uploads to fastest. By default the seeder
+	// unchokes the peers holding the fewest pieces
+	// (bittorrent.SeedFewestPieces), as the lesson's bound assumes: the
+	// bound has the server send each piece out once and the peers relay
+	// it, all of them uploading all the time. With equal links, "fastest"
+	// only favours whoever got lucky first; those peers finish early, and
+	// near their end the seeder's slots go to peers with nothing left to
+	// ask for while the others wait.
+	SeedFastest bool
 	// PackageLimits limits rates with the bittorrent.Client's own
 	// UploadRate and DownloadRate (token buckets that start empty, with
 	// the client's RateBurst) instead of buckets around the connections.
@@ -133,6 +143,9 @@ func RunP2P(ctx context.Context, p Params, s Swarm, data []byte, n int) (time.Du
 			PEXInterval:         announceInterval,
 			RequestQueueDepth:   s.requestQueueDepth(),
 			Logger:              quiet,
+		}
+		if !s.SeedFastest {
+			c.SeedChoking = bittorrent.SeedFewestPieces
 		}
 		clients = append(clients, c)
 		if s.PackageLimits {
