@@ -511,14 +511,26 @@ func putUint32(b []byte, v uint32) {
 	b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
 }
 
+// deadlineSlack is how finely the read loop tracks the idle deadline: it
+// moves the deadline when 1/deadlineSlack of the idle timeout has passed.
+const deadlineSlack = 16
+
 // readLoop reads and handles messages until the connection fails.
 func (pc *peerConn) readLoop() error {
 	t := pc.t
 	mr := NewMessageReader(pc.conn)
 	mr.MaxLength = t.c.MaxMessageLength
 	idle := t.c.idleTimeout()
+	var deadlineSet time.Time
 	for {
-		_ = pc.conn.SetReadDeadline(time.Now().Add(idle))
+		// The idle deadline moves with each message, but at most every
+		// idle/deadlineSlack: a stream of blocks need not reset a timer
+		// per block, and a silent peer is still cut off after between
+		// (1-1/deadlineSlack)·idle and idle of silence.
+		if now := time.Now(); now.Sub(deadlineSet) >= idle/deadlineSlack {
+			_ = pc.conn.SetReadDeadline(now.Add(idle))
+			deadlineSet = now
+		}
 		m, direct, err := mr.readMessageInto(pc.blockDest)
 		if err != nil && direct {
 			t.mu.Lock()
