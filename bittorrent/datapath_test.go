@@ -168,3 +168,33 @@ func TestWriteBatch(t *testing.T) {
 		server.Close()
 	}
 }
+
+// TestPickerEndgameClaims checks that endgame stops reads straight into
+// place (a fast peer's copy must be able to overtake a slow one's) and
+// does not ask a second peer for a block already arriving.
+func TestPickerEndgameClaims(t *testing.T) {
+	pk := newPicker(testInfo(1, 2*BlockSize), NewBitset(1), rand.New(rand.NewPCG(3, 4)))
+	all := NewBitset(1)
+	all.SetAll()
+	pk.addAvail(all, 2)
+	fromA := pk.pick(all, 2, func(block) bool { return false })
+	if len(fromA) != 2 {
+		t.Fatalf("peer A got %v", fromA)
+	}
+	if pk.claim(fromA[0]) == nil {
+		t.Fatal("no claim before endgame")
+	}
+	fromB := pk.pick(all, 2, func(block) bool { return false })
+	if diff := cmp.Diff([]block{fromA[1]}, fromB, cmp.AllowUnexported(block{})); diff != "" {
+		t.Errorf("endgame duplicates (-want +got):\n%s", diff)
+	}
+	if pk.claim(fromA[1]) != nil {
+		t.Error("a block was claimed in endgame")
+	}
+	if ok, _ := pk.receive(fromA[1], make([]byte, BlockSize), 2); !ok {
+		t.Error("a copy was refused in endgame")
+	}
+	if ok, complete := pk.landed(fromA[0], 1, true); !ok || !complete {
+		t.Errorf("landed = %v, %v; want the piece complete", ok, complete)
+	}
+}

@@ -42,6 +42,12 @@ type picker struct {
 	randomFirst int
 	// free holds piece buffers of full PieceLength for reuse.
 	free [][]byte
+	// endgame is set once blocks are asked of more than one peer. From
+	// then on no block is claimed for a read straight into place: a copy
+	// from a fast peer must be able to overtake one still arriving from a
+	// slow peer, so blocks are read aside and the first complete copy is
+	// kept.
+	endgame bool
 }
 
 // maxFreeBuffers bounds the piece buffers kept for reuse.
@@ -113,6 +119,9 @@ func (p *picker) pick(has Bitset, n int, mine func(block) bool) []block {
 			if pp.got[b] || (pp.requested[b] > 0 && !dup) || pp.requested[b] >= endgameCopies {
 				continue
 			}
+			if dup && pp.landing[b] {
+				continue // arriving already: a second copy could not overtake it
+			}
 			bl := p.blockAt(i, b)
 			if dup && mine(bl) {
 				continue
@@ -143,6 +152,7 @@ func (p *picker) pick(has Bitset, n int, mine func(block) bool) []block {
 	}
 	// 3. Endgame: everything missing is requested; ask this peer too.
 	if p.inEndgame() {
+		p.endgame = true
 		for i, pp := range p.partial {
 			if len(out) >= n {
 				break
@@ -241,7 +251,7 @@ func (p *picker) unrequest(bl block) {
 // receive stores a block from peer key. It reports whether the block was
 // wanted and whether the piece is now complete (ready to verify).
 func (p *picker) receive(bl block, data []byte, key uint64) (ok, complete bool) {
-	dst := p.claim(bl)
+	dst := p.claimAny(bl)
 	if dst == nil || len(data) != len(dst) {
 		if dst != nil {
 			p.landed(bl, key, false)
@@ -255,8 +265,18 @@ func (p *picker) receive(bl block, data []byte, key uint64) (ok, complete bool) 
 // claim returns where a wanted block goes in its piece's buffer and marks
 // it as landing, so that nobody else writes there and the buffer stays
 // until landed is called; nil if the block is not wanted (received,
-// landing from another peer, or not a block of a piece being fetched).
+// landing from another peer, or not a block of a piece being fetched),
+// and always nil in endgame.
 func (p *picker) claim(bl block) []byte {
+	if p.endgame {
+		return nil
+	}
+	return p.claimAny(bl)
+}
+
+// claimAny is claim in and out of endgame, for a copy made under the
+// torrent's lock.
+func (p *picker) claimAny(bl block) []byte {
 	pp := p.partial[int(bl.piece)]
 	if pp == nil || pp.verifying || bl.begin%BlockSize != 0 {
 		return nil
