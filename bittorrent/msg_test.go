@@ -1,7 +1,6 @@
 package bittorrent
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -178,7 +177,8 @@ func FuzzReadMessage(f *testing.F) {
 	}
 	f.Add([]byte("\x00\x00\x01\x00\x07"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		mr := &MessageReader{R: bufio.NewReader(bytes.NewReader(data)), MaxLength: 0x100}
+		mr := NewMessageReader(bytes.NewReader(data))
+		mr.MaxLength = 0x100
 		for {
 			m, err := mr.ReadMessage()
 			if err != nil {
@@ -191,6 +191,36 @@ func FuzzReadMessage(f *testing.F) {
 			_, _ = ParseMetadataMsg(m.Payload)
 			_, _, _ = ParsePEXMsg(m.Payload)
 			_, _ = ParseExtHandshake(m.Payload)
+		}
+	})
+}
+
+// FuzzReadMessageInto checks that reading blocks straight into place
+// frames a stream exactly as ReadMessage does.
+func FuzzReadMessageInto(f *testing.F) {
+	var all []byte
+	for _, tt := range msgTests {
+		f.Add([]byte(tt.wire))
+		all = append(all, tt.wire...)
+	}
+	f.Add(all)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		plain := NewMessageReader(bytes.NewReader(data))
+		plain.MaxLength = 0x100
+		into := NewMessageReader(&chunkReader{data: data, chunks: []int{1, 7, 300}})
+		into.MaxLength = 0x100
+		for {
+			want, werr := plain.ReadMessage()
+			got, _, gerr := into.readMessageInto(func(index, begin uint32, n int) []byte { return make([]byte, n) })
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("ReadMessage: %v; readMessageInto: %v", werr, gerr)
+			}
+			if werr != nil {
+				return
+			}
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("mismatch (-ReadMessage +readMessageInto):\n%s", diff)
+			}
 		}
 	})
 }

@@ -386,6 +386,7 @@ func (pc *peerConn) writeLoop() {
 	var buf []byte
 	var reqs []block
 	batch := 1 // until a data write has been timed
+	zc := newZeroCopyConn(pc.conn)
 	for {
 		t.mu.Lock()
 		// Every queued request may be served: the peer is unchoked or the
@@ -429,36 +430,22 @@ func (pc *peerConn) writeLoop() {
 			pieceLen = t.info.PieceLength
 		}
 		t.mu.Unlock()
-		var sent int64
-		for _, bl := range reqs {
-			if err := pc.upLimit.WaitN(t.ctx, int(bl.length)); err != nil {
-				return
-			}
-			if err := t.c.upLimit.WaitN(t.ctx, int(bl.length)); err != nil {
-				return
-			}
-			start := len(buf)
-			buf = AppendMessage(buf, Message{Type: Piece, Index: bl.piece, Begin: bl.begin})
-			buf = append(buf, make([]byte, bl.length)...)
-			// Fix the length prefix for the block appended after the header.
-			putUint32(buf[start:], uint32(9+bl.length))
-			if _, err := st.ReadAt(buf[start+13:], int64(bl.piece)*pieceLen+int64(bl.begin)); err != nil {
-				t.mu.Lock()
-				pc.closeLocked(fmt.Errorf("bittorrent: reading block: %w", err))
-				t.mu.Unlock()
-				return
-			}
-			sent += int64(bl.length)
+		fr, _ := st.(fileRanger)
+		if zc == nil || fr == nil {
+			fr = nil // blocks are read and copied into buf
 		}
 		began := time.Now()
-		if _, err := pc.conn.Write(buf); err != nil {
+		var sent int64
+		var err error
+		buf, sent, err = pc.writeBatch(buf, reqs, st, fr, zc, pieceLen)
+		if err != nil {
 			t.mu.Lock()
 			pc.closeLocked(err)
 			t.mu.Unlock()
 			return
 		}
 		if sent > 0 {
-			batch = blocksPerWrite(int64(len(buf)), time.Since(began))
+			batch = blocksPerWrite(sent, time.Since(began))
 		}
 		t.mu.Lock()
 		pc.lastWrite = time.Now()
@@ -469,9 +456,65 @@ func (pc *peerConn) writeLoop() {
 	}
 }
 
+// writeBatch sends buf (queued messages) and then the requested blocks,
+// waiting for the rate limits before each block, and returns the block
+// bytes sent. With fr and zc a block goes from its file to the socket by
+// sendfile behind its header, the socket corked meanwhile so header and
+// block share segments; otherwise blocks are read into buf and everything
+// goes in one write. It returns buf, perhaps grown, for reuse.
+func (pc *peerConn) writeBatch(buf []byte, reqs []block, st Storage, fr fileRanger, zc *zeroCopyConn, pieceLen int64) (_ []byte, sent int64, err error) {
+	t := pc.t
+	if fr != nil && len(reqs) > 0 {
+		if err := zc.cork(true); err == nil {
+			defer zc.cork(false)
+		}
+	}
+	for _, bl := range reqs {
+		if err := pc.upLimit.WaitN(t.ctx, int(bl.length)); err != nil {
+			return buf, sent, err
+		}
+		if err := t.c.upLimit.WaitN(t.ctx, int(bl.length)); err != nil {
+			return buf, sent, err
+		}
+		off := int64(bl.piece)*pieceLen + int64(bl.begin)
+		start := len(buf)
+		buf = AppendMessage(buf, Message{Type: Piece, Index: bl.piece, Begin: bl.begin})
+		// Fix the length prefix for the block that follows the header.
+		putUint32(buf[start:], uint32(9+bl.length))
+		if fr != nil {
+			if f, fo, ok := fr.fileRange(off, int(bl.length)); ok {
+				if _, err := pc.conn.Write(buf); err != nil {
+					return buf, sent, err
+				}
+				buf = buf[:0]
+				if err := zc.sendFile(f, fo, int(bl.length)); err != nil {
+					return buf, sent, fmt.Errorf("bittorrent: sending block: %w", err)
+				}
+				sent += int64(bl.length)
+				continue
+			}
+		}
+		buf = slices.Grow(buf, int(bl.length))[:len(buf)+int(bl.length)]
+		if _, err := st.ReadAt(buf[len(buf)-int(bl.length):], off); err != nil {
+			return buf, sent, fmt.Errorf("bittorrent: reading block: %w", err)
+		}
+		sent += int64(bl.length)
+	}
+	if len(buf) > 0 {
+		if _, err := pc.conn.Write(buf); err != nil {
+			return buf, sent, err
+		}
+	}
+	return buf, sent, nil
+}
+
 func putUint32(b []byte, v uint32) {
 	b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
 }
+
+// deadlineSlack is how finely the read loop tracks the idle deadline: it
+// moves the deadline when 1/deadlineSlack of the idle timeout has passed.
+const deadlineSlack = 16
 
 // readLoop reads and handles messages until the connection fails.
 func (pc *peerConn) readLoop() error {
@@ -479,9 +522,22 @@ func (pc *peerConn) readLoop() error {
 	mr := NewMessageReader(pc.conn)
 	mr.MaxLength = t.c.MaxMessageLength
 	idle := t.c.idleTimeout()
+	var deadlineSet time.Time
 	for {
-		_ = pc.conn.SetReadDeadline(time.Now().Add(idle))
-		m, err := mr.ReadMessage()
+		// The idle deadline moves with each message, but at most every
+		// idle/deadlineSlack: a stream of blocks need not reset a timer
+		// per block, and a silent peer is still cut off after between
+		// (1-1/deadlineSlack)·idle and idle of silence.
+		if now := time.Now(); now.Sub(deadlineSet) >= idle/deadlineSlack {
+			_ = pc.conn.SetReadDeadline(now.Add(idle))
+			deadlineSet = now
+		}
+		m, direct, err := mr.readMessageInto(pc.blockDest)
+		if err != nil && direct {
+			t.mu.Lock()
+			t.pk.landed(block{m.Index, m.Begin, uint32(len(m.Block))}, pc.key, false)
+			t.mu.Unlock()
+		}
 		if err != nil {
 			if errors.Is(err, ErrMessageTooLarge) || errors.Is(err, ErrBadMessage) {
 				t.mu.Lock()
@@ -491,7 +547,7 @@ func (pc *peerConn) readLoop() error {
 			return err
 		}
 		if m.Type == Piece && !m.KeepAlive {
-			if err := pc.onPiece(m); err != nil {
+			if err := pc.onPiece(m, direct); err != nil {
 				return err
 			}
 			n := len(m.Block)
@@ -663,25 +719,52 @@ func (pc *peerConn) onRequest(m Message) error {
 	return nil
 }
 
-// onPiece stores a block and, when it completes a piece, verifies it.
-func (pc *peerConn) onPiece(m Message) error {
+// blockDest is where the block of a PIECE message from this peer goes: its
+// place in the piece buffer, claimed until onPiece, or nil when we did
+// not ask this peer for it or another peer's copy is already landing
+// there (the message is then read and dropped).
+func (pc *peerConn) blockDest(index, begin uint32, n int) []byte {
 	t := pc.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	bl := block{index, begin, uint32(n)}
+	if _, ok := pc.requests[bl]; !ok || pc.closed || t.pk == nil {
+		return nil
+	}
+	return t.pk.claim(bl)
+}
+
+// onPiece records a block and, when it completes a piece, verifies it.
+// With direct the block is already in place (blockDest claimed it);
+// otherwise it is copied there if still wanted.
+func (pc *peerConn) onPiece(m Message, direct bool) error {
+	t := pc.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	bl := block{m.Index, m.Begin, uint32(len(m.Block))}
 	if pc.closed {
+		if direct {
+			t.pk.landed(bl, pc.key, false)
+		}
 		return net.ErrClosed
 	}
-	bl := block{m.Index, m.Begin, uint32(len(m.Block))}
-	if _, ok := pc.requests[bl]; !ok || t.pk == nil {
+	if _, ok := pc.requests[bl]; !ok && !direct || t.pk == nil {
 		return nil // not requested (or cancelled): discard
 	}
+	// A direct block was requested when its claim was made; the request
+	// may have been dropped since (a choke), but the bytes are in place.
 	delete(pc.requests, bl)
 	n := int64(len(m.Block))
 	pc.countReceived(time.Now(), n)
 	pc.downloaded += n
 	pc.roundDown += n
 	t.downloaded += n
-	ok, complete := t.pk.receive(bl, m.Block, pc.key)
+	var ok, complete bool
+	if direct {
+		ok, complete = t.pk.landed(bl, pc.key, true)
+	} else {
+		ok, complete = t.pk.receive(bl, m.Block, pc.key)
+	}
 	if ok {
 		// Endgame: others asked for the same block; cancel theirs.
 		for _, other := range t.peers {
@@ -691,6 +774,10 @@ func (pc *peerConn) onPiece(m Message) error {
 				other.queue(Message{Type: Cancel, Index: bl.piece, Begin: bl.begin, Length: bl.length})
 			}
 		}
+	} else {
+		// A copy that lost the race to another peer's: this peer's
+		// request no longer holds the block.
+		t.pk.unrequest(bl)
 	}
 	if complete && !t.stopped {
 		// Hash in another goroutine so this connection keeps receiving.

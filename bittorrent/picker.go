@@ -1,6 +1,7 @@
 package bittorrent
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"time"
 )
@@ -17,6 +18,7 @@ type partial struct {
 	data      []byte
 	requested []int      // how many peers each block is requested from
 	got       []bool     // block received
+	landing   []bool     // block being read straight into data
 	from      [][]uint64 // peer keys that sent data into this piece
 	received  int
 	verifying bool
@@ -32,12 +34,21 @@ type picker struct {
 	have    Bitset
 	avail   []int
 	partial map[int]*partial
+	// started marks the pieces in partial, so choose can skip them a
+	// byte (eight pieces) at a time.
+	started Bitset
 	rnd     *rand.Rand
 	// RandomFirst is how many pieces are picked at random before rarest
 	// first takes over.
 	randomFirst int
 	// free holds piece buffers of full PieceLength for reuse.
 	free [][]byte
+	// endgame is set once blocks are asked of more than one peer. From
+	// then on no block is claimed for a read straight into place: a copy
+	// from a fast peer must be able to overtake one still arriving from a
+	// slow peer, so blocks are read aside and the first complete copy is
+	// kept.
+	endgame bool
 }
 
 // maxFreeBuffers bounds the piece buffers kept for reuse.
@@ -64,7 +75,7 @@ const (
 
 func newPicker(info *Info, have Bitset, rnd *rand.Rand) *picker {
 	return &picker{info: info, have: have, avail: make([]int, info.NumPieces()),
-		partial: map[int]*partial{}, rnd: rnd, randomFirst: 1}
+		partial: map[int]*partial{}, started: NewBitset(info.NumPieces()), rnd: rnd, randomFirst: 1}
 }
 
 func (p *picker) numBlocks(i int) int {
@@ -117,6 +128,9 @@ func (p *picker) pick(has Bitset, n int, skip func(block) bool) []block {
 			if pp.got[b] || (pp.requested[b] > 0 && !dup) || pp.requested[b] >= endgameCopies {
 				continue
 			}
+			if dup && pp.landing[b] {
+				continue // arriving already: a second copy could not overtake it
+			}
 			bl := p.blockAt(i, b)
 			if dup && skip(bl) {
 				continue
@@ -147,6 +161,7 @@ func (p *picker) pick(has Bitset, n int, skip func(block) bool) []block {
 	}
 	// 3. Endgame: everything missing is requested; ask this peer too.
 	if p.inEndgame() {
+		p.endgame = true
 		for i, pp := range p.partial {
 			if len(out) >= n {
 				break
@@ -159,25 +174,31 @@ func (p *picker) pick(has Bitset, n int, skip func(block) bool) []block {
 	return out
 }
 
-// choose returns a new piece to start from has, or -1.
+// choose returns a new piece to start from has, or -1: the rarest of the
+// pieces the peer has and we neither have nor started, ties broken at
+// random. It looks at eight pieces per byte of the bitfields, so a peer
+// with nothing new costs a pass over bytes, not pieces.
 func (p *picker) choose(has Bitset) int {
 	random := p.have.Count() < p.randomFirst
 	best, bestAvail, ties := -1, 0, 0
-	for i := range p.avail {
-		if !has.Has(i) || p.have.Has(i) || p.partial[i] != nil {
-			continue
-		}
-		a := p.avail[i]
-		if random {
-			a = 0
-		}
-		switch {
-		case best < 0 || a < bestAvail:
-			best, bestAvail, ties = i, a, 1
-		case a == bestAvail:
-			ties++
-			if p.rnd.IntN(ties) == 0 {
-				best = i
+	for k := range min(len(has.bits), len(p.have.bits)) {
+		cand := has.bits[k] &^ p.have.bits[k] &^ p.started.bits[k]
+		for cand != 0 {
+			j := bits.LeadingZeros8(cand)
+			cand &^= 0x80 >> j
+			i := k*8 + j
+			a := p.avail[i]
+			if random {
+				a = 0
+			}
+			switch {
+			case best < 0 || a < bestAvail:
+				best, bestAvail, ties = i, a, 1
+			case a == bestAvail:
+				ties++
+				if p.rnd.IntN(ties) == 0 {
+					best = i
+				}
 			}
 		}
 	}
@@ -192,8 +213,9 @@ func (p *picker) start(i int) *partial {
 	} else {
 		data = make([]byte, p.info.PieceLen(i))
 	}
-	pp := &partial{data: data, requested: make([]int, nb), got: make([]bool, nb), from: make([][]uint64, nb)}
+	pp := &partial{data: data, requested: make([]int, nb), got: make([]bool, nb), landing: make([]bool, nb), from: make([][]uint64, nb)}
 	p.partial[i] = pp
+	p.started.Set(i)
 	return pp
 }
 
@@ -238,15 +260,54 @@ func (p *picker) unrequest(bl block) {
 // receive stores a block from peer key. It reports whether the block was
 // wanted and whether the piece is now complete (ready to verify).
 func (p *picker) receive(bl block, data []byte, key uint64) (ok, complete bool) {
+	dst := p.claimAny(bl)
+	if dst == nil || len(data) != len(dst) {
+		if dst != nil {
+			p.landed(bl, key, false)
+		}
+		return false, false
+	}
+	copy(dst, data)
+	return p.landed(bl, key, true)
+}
+
+// claim returns where a wanted block goes in its piece's buffer and marks
+// it as landing, so that nobody else writes there and the buffer stays
+// until landed is called; nil if the block is not wanted (received,
+// landing from another peer, or not a block of a piece being fetched),
+// and always nil in endgame.
+func (p *picker) claim(bl block) []byte {
+	if p.endgame {
+		return nil
+	}
+	return p.claimAny(bl)
+}
+
+// claimAny is claim in and out of endgame, for a copy made under the
+// torrent's lock.
+func (p *picker) claimAny(bl block) []byte {
 	pp := p.partial[int(bl.piece)]
 	if pp == nil || pp.verifying || bl.begin%BlockSize != 0 {
-		return false, false
+		return nil
 	}
 	b := int(bl.begin / BlockSize)
-	if b >= len(pp.got) || pp.got[b] || uint32(len(data)) != p.blockAt(int(bl.piece), b).length {
+	if b >= len(pp.got) || pp.got[b] || pp.landing[b] || bl.length != p.blockAt(int(bl.piece), b).length {
+		return nil
+	}
+	pp.landing[b] = true
+	return pp.data[bl.begin : bl.begin+bl.length]
+}
+
+// landed ends a claim: the block's bytes from peer key are in place (ok)
+// or the claim is given up. It reports whether the block was recorded and
+// whether the piece is now complete (ready to verify).
+func (p *picker) landed(bl block, key uint64, ok bool) (recorded, complete bool) {
+	pp := p.partial[int(bl.piece)]
+	b := int(bl.begin / BlockSize)
+	pp.landing[b] = false
+	if !ok {
 		return false, false
 	}
-	copy(pp.data[bl.begin:], data)
 	pp.got[b] = true
 	pp.from[b] = append(pp.from[b], key)
 	pp.received++
@@ -262,6 +323,7 @@ func (p *picker) receive(bl block, data []byte, key uint64) (ok, complete bool) 
 func (p *picker) verified(i int, good bool) (contributors []uint64) {
 	pp := p.partial[i]
 	delete(p.partial, i)
+	p.started.Clear(i)
 	if int64(len(pp.data)) == p.info.PieceLength && len(p.free) < maxFreeBuffers {
 		p.free = append(p.free, pp.data)
 	}

@@ -131,6 +131,26 @@ func (s *FileStorage) WriteAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
+// fileRanger is implemented by storage that keeps the torrent's bytes in
+// files: fileRange names the file and offset of n bytes at torrent offset
+// off when they lie in one file, so a writer can have the kernel send them
+// (sendfile) instead of reading them.
+type fileRanger interface {
+	fileRange(off int64, n int) (f *os.File, fileOff int64, ok bool)
+}
+
+func (s *FileStorage) fileRange(off int64, n int) (*os.File, int64, bool) {
+	i := sort.Search(len(s.files), func(i int) bool { return s.files[i].Offset+s.files[i].Length > off })
+	if i == len(s.files) || off+int64(n) > s.files[i].Offset+s.files[i].Length {
+		return nil, 0, false
+	}
+	f, err := s.file(i)
+	if err != nil {
+		return nil, 0, false
+	}
+	return f, off - s.files[i].Offset, true
+}
+
 // Sync flushes every open file to stable storage.
 func (s *FileStorage) Sync() error {
 	s.mu.Lock()

@@ -1,0 +1,200 @@
+package bittorrent
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestPickerClaim checks the claim that lets a block be read straight
+// into its piece's buffer: one claim per block at a time, a copy from
+// another peer refused meanwhile, and a given-up claim leaving the block
+// wanted.
+func TestPickerClaim(t *testing.T) {
+	pk := newPicker(testInfo(1, 2*BlockSize), NewBitset(1), rand.New(rand.NewPCG(1, 2)))
+	all := NewBitset(1)
+	all.SetAll()
+	pk.addAvail(all, 1)
+	bls := pk.pick(all, 2, func(block) bool { return false })
+	if len(bls) != 2 {
+		t.Fatalf("picked %v", bls)
+	}
+	first := pk.claim(bls[0])
+	if len(first) != BlockSize {
+		t.Fatalf("claim = %d bytes, want %d", len(first), BlockSize)
+	}
+	if again := pk.claim(bls[0]); again != nil {
+		t.Error("a landing block was claimed twice")
+	}
+	if ok, _ := pk.receive(bls[0], make([]byte, BlockSize), 9); ok {
+		t.Error("a copy of a landing block was stored")
+	}
+	pk.landed(bls[0], 1, false) // the connection failed mid-block
+	if first = pk.claim(bls[0]); first == nil {
+		t.Fatal("a given-up block cannot be claimed again")
+	}
+	copy(first, bytes.Repeat([]byte{'a'}, BlockSize))
+	if ok, complete := pk.landed(bls[0], 1, true); !ok || complete {
+		t.Errorf("landed = %v, %v; want recorded, not complete", ok, complete)
+	}
+	if pk.claim(bls[0]) != nil {
+		t.Error("a received block was claimed")
+	}
+	if ok, complete := pk.receive(bls[1], bytes.Repeat([]byte{'b'}, BlockSize), 2); !ok || !complete {
+		t.Errorf("receive = %v, %v; want recorded, complete", ok, complete)
+	}
+	want := append(bytes.Repeat([]byte{'a'}, BlockSize), bytes.Repeat([]byte{'b'}, BlockSize)...)
+	if !bytes.Equal(pk.partial[0].data, want) {
+		t.Error("the piece buffer does not hold both blocks")
+	}
+}
+
+// TestFileRange checks which block ranges FileStorage can hand to
+// sendfile: those inside one file.
+func TestFileRange(t *testing.T) {
+	info := &Info{Name: "d", PieceLength: 32 << 10, Files: []FileInfo{
+		{Length: 20000, Path: []string{"a"}}, {Length: 0, Path: []string{"empty"}}, {Length: 30000, Path: []string{"b"}},
+	}}
+	st, err := NewFileStorage(t.TempDir(), info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tests := []struct {
+		off     int64
+		n       int
+		ok      bool
+		fileOff int64
+		name    string
+	}{
+		{0, 16384, true, 0, "a"},
+		{16384, 3616, true, 16384, "a"},
+		{16384, 16384, false, 0, ""}, // spans a and b
+		{20000, 16384, true, 0, "b"},
+		{33616, 16384, true, 13616, "b"},
+		{49999, 2, false, 0, ""}, // beyond the end
+	}
+	for _, tt := range tests {
+		f, fo, ok := st.fileRange(tt.off, tt.n)
+		if ok != tt.ok || fo != tt.fileOff || ok && filepath.Base(f.Name()) != tt.name {
+			t.Errorf("fileRange(%d, %d) = %v, %d, %v; want %s, %d, %v", tt.off, tt.n, f, fo, ok, tt.name, tt.fileOff, tt.ok)
+		}
+	}
+}
+
+// TestWriteBatch sends blocks of a two-file torrent over loopback TCP,
+// once through sendfile (with a block that spans the files and so is
+// copied) and once by copying every block, and reads them back.
+func TestWriteBatch(t *testing.T) {
+	dir := t.TempDir()
+	content := make([]byte, 50000)
+	for i := range content {
+		content[i] = byte(i * 7)
+	}
+	info := &Info{Name: "d", PieceLength: 32 << 10, Files: []FileInfo{
+		{Length: 20000, Path: []string{"a"}}, {Length: 30000, Path: []string{"b"}},
+	}}
+	if err := os.MkdirAll(filepath.Join(dir, "d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, part := range map[string][]byte{"a": content[:20000], "b": content[20000:]} {
+		if err := os.WriteFile(filepath.Join(dir, "d", name), part, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := NewFileStorage(dir, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	reqs := []block{{0, 0, BlockSize}, {0, BlockSize, BlockSize}, {1, 0, BlockSize}, {1, BlockSize, 50000 - 32768 - BlockSize}}
+	for _, zeroCopy := range []bool{true, false} {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		client, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		server, err := l.Accept()
+		l.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc := &peerConn{t: &Torrent{ctx: context.Background(), c: &Client{}}, conn: server}
+		zc := newZeroCopyConn(server)
+		if zc == nil {
+			t.Fatal("no zero-copy writer for a TCP connection")
+		}
+		var fr fileRanger
+		if zeroCopy {
+			fr = st
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, sent, err := pc.writeBatch(AppendMessage(nil, Message{Type: Unchoke}), reqs, st, fr, zc, info.PieceLength)
+			if err == nil && sent != int64(len(content)) {
+				err = fmt.Errorf("sent %d block bytes, want %d", sent, len(content))
+			}
+			done <- err
+		}()
+		mr := NewMessageReader(client)
+		if m, err := mr.ReadMessage(); err != nil || m.Type != Unchoke {
+			t.Fatalf("zero copy %v: first message %v, %v; want unchoke", zeroCopy, m.Type, err)
+		}
+		for _, bl := range reqs {
+			m, err := mr.ReadMessage()
+			if err != nil {
+				t.Fatalf("zero copy %v: %v", zeroCopy, err)
+			}
+			off := int64(bl.piece)*info.PieceLength + int64(bl.begin)
+			want := Message{Type: Piece, Index: bl.piece, Begin: bl.begin, Block: content[off : off+int64(bl.length)]}
+			if diff := cmp.Diff(want, m); diff != "" {
+				t.Errorf("zero copy %v: block %v (-want +got):\n%s", zeroCopy, bl, diff)
+			}
+		}
+		if err := <-done; err != nil {
+			t.Errorf("zero copy %v: writeBatch: %v", zeroCopy, err)
+		}
+		client.Close()
+		server.Close()
+	}
+}
+
+// TestPickerEndgameClaims checks that endgame stops reads straight into
+// place (a fast peer's copy must be able to overtake a slow one's) and
+// does not ask a second peer for a block already arriving.
+func TestPickerEndgameClaims(t *testing.T) {
+	pk := newPicker(testInfo(1, 2*BlockSize), NewBitset(1), rand.New(rand.NewPCG(3, 4)))
+	all := NewBitset(1)
+	all.SetAll()
+	pk.addAvail(all, 2)
+	fromA := pk.pick(all, 2, func(block) bool { return false })
+	if len(fromA) != 2 {
+		t.Fatalf("peer A got %v", fromA)
+	}
+	if pk.claim(fromA[0]) == nil {
+		t.Fatal("no claim before endgame")
+	}
+	fromB := pk.pick(all, 2, func(block) bool { return false })
+	if diff := cmp.Diff([]block{fromA[1]}, fromB, cmp.AllowUnexported(block{})); diff != "" {
+		t.Errorf("endgame duplicates (-want +got):\n%s", diff)
+	}
+	if pk.claim(fromA[1]) != nil {
+		t.Error("a block was claimed in endgame")
+	}
+	if ok, _ := pk.receive(fromA[1], make([]byte, BlockSize), 2); !ok {
+		t.Error("a copy was refused in endgame")
+	}
+	if ok, complete := pk.landed(fromA[0], 1, true); !ok || !complete {
+		t.Errorf("landed = %v, %v; want the piece complete", ok, complete)
+	}
+}
