@@ -51,14 +51,14 @@
 // trade quickly), then the rarest piece among its neighbours, finishing
 // started pieces first; when every missing block has been requested and
 // only a few remain it enters endgame mode and asks a few more peers for
-// the same blocks, cancelling the duplicates as they arrive (a copy is
-// asked only of a peer at least twice as fast as those already asked:
-// a slower one would only spend upload on a block that arrives first
-// elsewhere). Each peer is
-// asked for about half a second's worth of blocks at the rate it sends
-// them, so the last blocks do not wait in a slow peer's queue. Every piece is SHA-1 verified
-// before it is written and announced with HAVE; a peer that sends a bad
-// piece is banned and the data thrown away.
+// the same blocks, cancelling the duplicates as they arrive. A copy is
+// asked only of a peer at least twice as fast as those already asked: a
+// slower one would spend its upload on a block that arrives first
+// elsewhere. Each peer is asked for about half a second's worth of blocks
+// at the rate it sends them, so the last blocks do not wait in a slow
+// peer's queue. Every piece is SHA-1 verified before it is written and
+// announced with HAVE; a peer that sends a bad piece is banned and the
+// data thrown away.
 //
 // Uploads follow tit-for-tat: every [Client.ChokeInterval] (10 s) the four
 // interested peers that upload to us fastest are unchoked ([Client.UnchokeSlots]),
