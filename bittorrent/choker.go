@@ -6,12 +6,44 @@ import (
 	"slices"
 )
 
+// SeedChoking is how the choker ranks interested peers once we seed, when
+// there is no download rate left to reciprocate ([Client.SeedChoking]).
+type SeedChoking int
+
+const (
+	// SeedFastest unchokes the peers we upload to fastest, so the seed's
+	// data leaves as quickly as the peers can take it (the original
+	// client's rule, and the lesson's).
+	SeedFastest SeedChoking = iota
+	// SeedFewestPieces unchokes the interested peers that hold the fewest
+	// pieces. The seed's upload goes where the swarm lacks most: a newcomer
+	// soon has something to trade, the slowest peer is not left to finish
+	// last, and a slot is not spent on a nearly complete peer whose last
+	// blocks are all already asked of others (it would request nothing).
+	// On a swarm of equal links this is what the fluid model of the
+	// distribution time assumes; libtorrent's round-robin and anti-leech
+	// seed chokers pursue the same spreading.
+	SeedFewestPieces
+)
+
+// seedRank is the rate decideChokes ranks a peer by while we seed under
+// policy s: the bytes sent to it in the last round, or for
+// SeedFewestPieces the negated count of its pieces, so the peer holding
+// the fewest comes first (ties broken at random like any other).
+func (s SeedChoking) seedRank(sent int64, pieces int) int64 {
+	if s == SeedFewestPieces {
+		return -int64(pieces)
+	}
+	return sent
+}
+
 // chokeCandidate is what the choker knows of one peer for one round.
 type chokeCandidate struct {
 	key        uint64
 	interested bool
-	// rate is bytes per round: received from the peer while we download,
-	// sent to the peer while we seed.
+	// rate is what the peer is ranked by, highest first: bytes per round
+	// received from the peer while we download; while we seed, its
+	// [SeedChoking.seedRank].
 	rate int64
 }
 

@@ -71,6 +71,9 @@ type Client struct {
 	ChokeInterval time.Duration
 	// OptimisticInterval is how often a new optimistic unchoke is chosen.
 	OptimisticInterval time.Duration
+	// SeedChoking is how peers are ranked for the unchoke slots once we
+	// seed; zero is SeedFastest.
+	SeedChoking SeedChoking
 	// MaxPeers bounds connections per torrent.
 	MaxPeers int
 	// MaxConns bounds incoming connections to the listener.

@@ -51,18 +51,26 @@
 // trade quickly), then the rarest piece among its neighbours, finishing
 // started pieces first; when every missing block has been requested and
 // only a few remain it enters endgame mode and asks a few more peers for
-// the same blocks, cancelling the duplicates as they arrive. Each peer is
-// asked for about half a second's worth of blocks at the rate it sends
-// them, so the last blocks do not wait in a slow peer's queue. Every piece is SHA-1 verified
-// before it is written and announced with HAVE; a peer that sends a bad
-// piece is banned and the data thrown away.
+// the same blocks, cancelling the duplicates as they arrive. A copy is
+// asked only of a peer at least twice as fast as those already asked: a
+// slower one would spend its upload on a block that arrives first
+// elsewhere. Each peer is asked for about half a second's worth of blocks
+// at the rate it sends them, so the last blocks do not wait in a slow
+// peer's queue. Every piece is SHA-1 verified before it is written and
+// announced with HAVE; a peer that sends a bad piece is banned and the
+// data thrown away.
 //
 // Uploads follow tit-for-tat: every [Client.ChokeInterval] (10 s) the four
 // interested peers that upload to us fastest are unchoked ([Client.UnchokeSlots]),
-// or, once we are seeding, the four we upload to fastest; every
-// [Client.OptimisticInterval] (30 s) one more choked peer is unchoked at
-// random, so newcomers get a chance to prove themselves. [EventChokeRound]
-// reports each decision.
+// or, once we are seeding, the four we upload to fastest (or, with
+// [Client.SeedChoking] set to [SeedFewestPieces], the four holding the
+// fewest pieces); every [Client.OptimisticInterval] (30 s) one more choked
+// peer is unchoked at random, so newcomers get a chance to prove
+// themselves. [EventChokeRound] reports each decision. A peer with the
+// Fast extension (BEP 6) may also fetch a few "allowed fast" pieces while
+// choked; as that set depends only on the peer's /24 network, one peer
+// per network gets it at a time, lest every peer behind one address ask
+// the seeder for the same pieces.
 //
 // # How this package is organized
 //

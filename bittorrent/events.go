@@ -69,9 +69,11 @@ type Event struct {
 type ChokeRound struct {
 	Round   int
 	Seeding bool
-	// Top are the peers unchoked for their rate (to us while
-	// downloading, from us while seeding), fastest first, with that rate in
-	// bytes per second over the last round.
+	// Top are the peers unchoked for their rank, best first: the fastest
+	// to us while downloading; while seeding, the fastest from us
+	// ([SeedFastest]) or those holding the fewest pieces
+	// ([SeedFewestPieces]). Each comes with its rate over the last round in
+	// bytes per second, to us while downloading and from us while seeding.
 	Top []PeerRate
 	// Optimistic is the optimistically unchoked peer, if any.
 	Optimistic *PeerRate

@@ -41,3 +41,14 @@ func AllowedFastSet(ip netip.Addr, ih InfoHash, numPieces, k int) []uint32 {
 	}
 	return out
 }
+
+// allowedFastNet returns the network an allowed-fast set is computed for:
+// the /24 of an IPv4 address (BEP 6); false for IPv6, which has no set.
+func allowedFastNet(ip netip.Addr) (netip.Prefix, bool) {
+	ip = ip.Unmap()
+	if !ip.Is4() {
+		return netip.Prefix{}, false
+	}
+	p, _ := ip.Prefix(24)
+	return p, true
+}

@@ -271,7 +271,7 @@ func (t *Torrent) register(pc *peerConn) bool {
 	} else if pc.fast {
 		pc.queue(Message{Type: HaveNone})
 	}
-	if pc.fast && t.info != nil {
+	if pc.fast && t.info != nil && t.grantAllowedFast(pc) {
 		for _, i := range AllowedFastSet(pc.addr.Addr(), t.infoHash, t.info.NumPieces(), AllowedFastSetSize) {
 			if t.pk.have.Has(int(i)) {
 				pc.weAllow = append(pc.weAllow, i)
@@ -311,6 +311,7 @@ func (t *Torrent) unregister(pc *peerConn) {
 	if t.byID[pc.id] == pc {
 		delete(t.byID, pc.id)
 	}
+	t.releaseAllowedFast(pc)
 	if t.pk != nil {
 		t.pk.addAvail(pc.has, -1)
 		for bl := range pc.requests {
@@ -901,7 +902,7 @@ func (t *Torrent) fillRequests(pc *peerConn) {
 		return // refill in batches: fewer, larger writes
 	}
 	now := time.Now()
-	for _, bl := range t.pk.pick(has, need, func(b block) bool { _, ok := pc.requests[b]; return ok }) {
+	for _, bl := range t.pk.pick(has, need, func(b block) bool { return !t.endgameCopyOK(pc, b, now) }) {
 		pc.requests[bl] = now
 		pc.queue(Message{Type: Request, Index: bl.piece, Begin: bl.begin, Length: bl.length})
 	}

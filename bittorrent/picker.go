@@ -3,6 +3,7 @@ package bittorrent
 import (
 	"math/bits"
 	"math/rand/v2"
+	"time"
 )
 
 // block names one request-sized part of a piece.
@@ -59,10 +60,17 @@ const maxFreeBuffers = 16
 // duplicates that are cancelled too late. In endgame a block is asked of
 // at most endgameCopies peers at once: enough that a slow peer holding the
 // last block is overtaken, few enough that most of the swarm's upload
-// still goes to blocks nobody has yet.
+// still goes to blocks nobody has yet. And a copy is asked only of a peer
+// that sends to us at least endgameSpeedup times faster than every peer
+// already asked for the block (see Torrent.endgameCopyOK): a copy from a
+// peer no faster arrives no sooner, and as the CANCEL for the loser
+// rarely arrives before its block is on the wire, both are sent in full.
+// A peer asked endgameStall ago or longer counts as stalled, rate zero.
 const (
-	endgameBlocks = 32
-	endgameCopies = 4
+	endgameBlocks  = 32
+	endgameCopies  = 4
+	endgameSpeedup = 2
+	endgameStall   = 2 * time.Second
 )
 
 func newPicker(info *Info, have Bitset, rnd *rand.Rand) *picker {
@@ -108,8 +116,9 @@ func (p *picker) interesting(has Bitset) bool {
 }
 
 // pick returns up to n blocks to request from a peer that has the pieces
-// in has; mine reports blocks already requested from that peer.
-func (p *picker) pick(has Bitset, n int, mine func(block) bool) []block {
+// in has; in endgame, skip reports blocks not to ask that peer for as an
+// extra copy (already requested from it, or not worth a copy).
+func (p *picker) pick(has Bitset, n int, skip func(block) bool) []block {
 	var out []block
 	take := func(i int, pp *partial, dup bool) {
 		for b := range pp.got {
@@ -123,7 +132,7 @@ func (p *picker) pick(has Bitset, n int, mine func(block) bool) []block {
 				continue // arriving already: a second copy could not overtake it
 			}
 			bl := p.blockAt(i, b)
-			if dup && mine(bl) {
+			if dup && skip(bl) {
 				continue
 			}
 			pp.requested[b]++

@@ -67,6 +67,7 @@ type Torrent struct {
 	downloaded  int64
 	uploaded    int64
 	fromPeers   map[PeerID]int
+	fastGrants  map[netip.Prefix]uint64 // network -> key of the peer holding our allowed-fast set
 	optimistic  uint64
 	lastOptim   time.Time
 	round       int
@@ -91,7 +92,7 @@ func newTorrent(ctx context.Context, c *Client, spec TorrentSpec) (*Torrent, err
 		peers: map[uint64]*peerConn{}, byID: map[PeerID]*peerConn{},
 		candidates: map[netip.AddrPort]*candidate{}, banned: map[netip.AddrPort]bool{},
 		bannedIDs: map[PeerID]bool{}, strikes: map[PeerID]int{}, fromPeers: map[PeerID]int{},
-		rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		fastGrants: map[netip.Prefix]uint64{}, rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
 	}
 	var tiers [][]string
 	switch {
@@ -475,7 +476,7 @@ func (t *Torrent) chokeRound() {
 	for k, pc := range t.peers {
 		rate := pc.roundDown
 		if seeding {
-			rate = pc.roundUp
+			rate = t.c.SeedChoking.seedRank(pc.roundUp, pc.has.Count())
 		}
 		cands = append(cands, chokeCandidate{key: k, interested: pc.peerInterested, rate: rate})
 	}
@@ -505,6 +506,59 @@ func (t *Torrent) chokeRound() {
 		pc.roundDown, pc.roundUp = 0, 0
 	}
 	t.emit(Event{Type: EventChokeRound, Round: ev, Peers: len(t.peers)})
+}
+
+// grantAllowedFast reports whether pc is given our allowed-fast set
+// (BEP 6) and records the grant. The set depends only on the peer's /24
+// network, so the peers of one network count as one: a single connected
+// peer per network holds it. Otherwise every peer behind one address (a
+// NAT, a classroom's LAN, all the peers of a loopback experiment) asks us
+// for the same few pieces outside the choker, and a seeder's first upload
+// goes to copies of them instead of to pieces nobody has. Called with
+// t.mu held, after pc is registered.
+func (t *Torrent) grantAllowedFast(pc *peerConn) bool {
+	network, ok := allowedFastNet(pc.addr.Addr())
+	if !ok {
+		return false
+	}
+	if k, held := t.fastGrants[network]; held && t.peers[k] != nil {
+		return false
+	}
+	t.fastGrants[network] = pc.key
+	return true
+}
+
+// releaseAllowedFast forgets pc's grant as it leaves. Called with t.mu held.
+func (t *Torrent) releaseAllowedFast(pc *peerConn) {
+	if network, ok := allowedFastNet(pc.addr.Addr()); ok && t.fastGrants[network] == pc.key {
+		delete(t.fastGrants, network)
+	}
+}
+
+// endgameCopyOK reports whether pc may be asked, in endgame, for a copy
+// of bl that other peers were asked for already: only if pc sends to us at
+// least endgameSpeedup times faster than each of them. A peer that has
+// sent us nothing has rate zero, and so has one whose request for bl is
+// endgameStall old: a silent peer is overtaken by any other. Called with
+// t.mu held.
+func (t *Torrent) endgameCopyOK(pc *peerConn, bl block, now time.Time) bool {
+	if _, mine := pc.requests[bl]; mine {
+		return false
+	}
+	for _, o := range t.peers {
+		at, asked := o.requests[bl]
+		if !asked || o == pc {
+			continue
+		}
+		rate := o.dnRate
+		if now.Sub(at) >= endgameStall {
+			rate = 0
+		}
+		if pc.dnRate < endgameSpeedup*rate {
+			return false
+		}
+	}
+	return true
 }
 
 // unchokedCount counts peers we are not choking. Called with t.mu held.

@@ -65,6 +65,7 @@ func main() {
 	pieceLen := flag.Int64("piece", experiment.DefaultPieceLength, "the torrent's piece length in bytes")
 	choke := flag.Duration("choke", experiment.DefaultChokeInterval, "the swarm's choke round (the lesson's 10 s, scaled down)")
 	queue := flag.Int("queue", experiment.DefaultRequestQueueDepth, "block requests a leecher keeps outstanding at each peer")
+	seedFastest := flag.Bool("seed-fastest", false, "the seeder unchokes the peers it uploads to fastest (the client's default) instead of those holding the fewest pieces")
 	pkgLimits := flag.Bool("package-limits", false, "limit the swarm with bittorrent.Client's own rate limits instead of buckets around its connections")
 	svg := flag.String("svg", "", "write an SVG plot to this file")
 	timeout := flag.Duration("timeout", 2*time.Minute, "time limit of each single measurement")
@@ -96,7 +97,7 @@ func main() {
 	defer stop()
 	if err := run(ctx, experiment.Config{
 		Params:  experiment.Params{F: fileSize, Us: us, U: u, Dmin: dmin},
-		Swarm:   experiment.Swarm{PieceLength: *pieceLen, ChokeInterval: *choke, RequestQueueDepth: *queue, PackageLimits: *pkgLimits},
+		Swarm:   experiment.Swarm{PieceLength: *pieceLen, ChokeInterval: *choke, RequestQueueDepth: *queue, SeedFastest: *seedFastest, PackageLimits: *pkgLimits},
 		Ns:      ns,
 		Timeout: *timeout,
 		Runs:    *runs,

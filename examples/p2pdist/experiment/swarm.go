@@ -28,10 +28,22 @@ type Swarm struct {
 	// RequestQueueDepth caps how many block requests a leecher keeps
 	// outstanding at each peer; zero is DefaultRequestQueueDepth. The
 	// package sizes each peer's queue to about half a second of that
-	// peer's measured rate, under this cap: at the few hundred KiB per
-	// second of this experiment a deep queue parks blocks at a slow peer
-	// that a faster one could have sent.
+	// peer's measured rate, under this cap: enough to cover an Internet
+	// round trip. On loopback there is no round trip to cover, and at the
+	// few hundred KiB per second of this experiment a queue of even two
+	// or three blocks parks the last blocks of a download at a peer that
+	// sends them at its share of a small uplink, while others sit idle.
 	RequestQueueDepth int
+	// SeedFastest keeps the seeder on the client's default choker, which
+	// unchokes the peers it uploads to fastest. By default the seeder
+	// unchokes the peers holding the fewest pieces
+	// (bittorrent.SeedFewestPieces), as the lesson's bound assumes: the
+	// bound has the server send each piece out once and the peers relay
+	// it, all of them uploading all the time. With equal links, "fastest"
+	// only favours whoever got lucky first; those peers finish early, and
+	// near their end the seeder's slots go to peers with nothing left to
+	// ask for while the others wait.
+	SeedFastest bool
 	// PackageLimits limits rates with the bittorrent.Client's own
 	// UploadRate and DownloadRate (token buckets that start empty, with
 	// the client's RateBurst) instead of buckets around the connections.
@@ -42,9 +54,11 @@ type Swarm struct {
 const (
 	DefaultPieceLength   = 16 << 10
 	DefaultChokeInterval = 200 * time.Millisecond
-	// DefaultRequestQueueDepth: on loopback the round trip is tiny, so a
-	// few blocks in flight keep a peer busy.
-	DefaultRequestQueueDepth = 4
+	// DefaultRequestQueueDepth: on loopback the round trip is tiny, so one
+	// block in flight per peer keeps every uploader busy (it is serving
+	// several peers), and no block waits in a queue that another peer
+	// could have emptied sooner.
+	DefaultRequestQueueDepth = 1
 	// announceInterval is how often peers ask the tracker for others.
 	announceInterval = time.Second
 )
@@ -133,6 +147,9 @@ func RunP2P(ctx context.Context, p Params, s Swarm, data []byte, n int) (time.Du
 			PEXInterval:         announceInterval,
 			RequestQueueDepth:   s.requestQueueDepth(),
 			Logger:              quiet,
+		}
+		if !s.SeedFastest {
+			c.SeedChoking = bittorrent.SeedFewestPieces
 		}
 		clients = append(clients, c)
 		if s.PackageLimits {
