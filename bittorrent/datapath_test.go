@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -196,5 +197,25 @@ func TestPickerEndgameClaims(t *testing.T) {
 	}
 	if ok, complete := pk.landed(fromA[0], 1, true); !ok || !complete {
 		t.Errorf("landed = %v, %v; want the piece complete", ok, complete)
+	}
+}
+
+// TestBlockDestRate checks that only a fast peer's blocks are read
+// straight into place: a slow peer's block would close its place to
+// faster copies for as long as it trickles in.
+func TestBlockDestRate(t *testing.T) {
+	tor := &Torrent{pk: newPicker(testInfo(1, 2*BlockSize), NewBitset(1), rand.New(rand.NewPCG(5, 6)))}
+	all := NewBitset(1)
+	all.SetAll()
+	tor.pk.addAvail(all, 1)
+	bls := tor.pk.pick(all, 2, func(block) bool { return false })
+	pc := &peerConn{t: tor, requests: map[block]time.Time{bls[0]: {}, bls[1]: {}}}
+	pc.dnRate = directReadRate / 2
+	if pc.blockDest(bls[0].piece, bls[0].begin, int(bls[0].length)) != nil {
+		t.Error("a slow peer's block is read into place")
+	}
+	pc.dnRate = directReadRate
+	if pc.blockDest(bls[1].piece, bls[1].begin, int(bls[1].length)) == nil {
+		t.Error("a fast peer's block is not read into place")
 	}
 }

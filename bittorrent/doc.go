@@ -88,14 +88,15 @@
 //
 // Moving a block costs memory bandwidth more than anything else, so each
 // byte is copied as few times as the protocol allows. A leecher reads a
-// block straight from the socket into its place in the piece buffer (the
-// reader takes only a message header at a time while blocks stream in),
-// hashes the complete piece and writes it to storage once. In endgame,
-// where several peers send the same block and the first complete copy
-// must win, blocks are read aside and copied into place. A seeder with
-// [FileStorage] on Linux hands each block to the kernel with sendfile(2),
-// which sends page-cache pages without copying them through the program;
-// other storage, or a block that spans two files, is read and written.
+// fast peer's block straight from the socket into its place in the piece
+// buffer (the reader takes only a message header at a time while blocks
+// stream in), hashes the complete piece and writes it to storage once. A
+// slow peer's block, and every block in endgame, is read aside and copied
+// into place, so that the first complete copy of a block wins rather than
+// the first to start arriving. A seeder with [FileStorage] on Linux hands
+// each block to the kernel with sendfile(2), which sends page-cache pages
+// without copying them through the program; other storage, or a block
+// that spans two files, is read and written.
 //
 // # Limits
 //

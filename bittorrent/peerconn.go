@@ -719,16 +719,25 @@ func (pc *peerConn) onRequest(m Message) error {
 	return nil
 }
 
+// directReadRate is the rate, in bytes per second, from which a peer's
+// blocks are read straight into the piece buffer. A claimed block is
+// closed to other peers' copies until its last byte arrives: from a fast
+// peer that is a moment, from a slow one (a block trickling in behind its
+// header) long enough to hold up a download's last piece. Below this rate
+// the copy that direct reads save costs next to nothing.
+const directReadRate = 16 << 20
+
 // blockDest is where the block of a PIECE message from this peer goes: its
-// place in the piece buffer, claimed until onPiece, or nil when we did
-// not ask this peer for it or another peer's copy is already landing
-// there (the message is then read and dropped).
+// place in the piece buffer, claimed until onPiece; or nil, and the block
+// is read aside and copied into place if still wanted: when the peer
+// sends slower than directReadRate, when we did not ask it for the block,
+// or when another peer's copy is already landing there.
 func (pc *peerConn) blockDest(index, begin uint32, n int) []byte {
 	t := pc.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	bl := block{index, begin, uint32(n)}
-	if _, ok := pc.requests[bl]; !ok || pc.closed || t.pk == nil {
+	if _, ok := pc.requests[bl]; !ok || pc.closed || t.pk == nil || pc.dnRate < directReadRate {
 		return nil
 	}
 	return t.pk.claim(bl)
