@@ -3,7 +3,7 @@
 // server to N peers, client-server versus P2P?
 //
 //	go run ./examples/p2pdist                  N = 1, 5, 10, ..., 30 (about a minute)
-//	go run ./examples/p2pdist -quick           N = 1, 5, 10 with a smaller file
+//	go run ./examples/p2pdist -quick           N = 1, 5, 10 at twice the rates (a few seconds)
 //	go run ./examples/p2pdist -svg plot.svg    also draw the plot
 //
 // Client-server: N clients download the file at once from an http1 server
@@ -70,17 +70,17 @@ func main() {
 	svg := flag.String("svg", "", "write an SVG plot to this file")
 	timeout := flag.Duration("timeout", 2*time.Minute, "time limit of each single measurement")
 	runs := flag.Int("runs", 1, "measure each design this many times per N and keep the shortest (steadier on a busy machine)")
-	quick := flag.Bool("quick", false, "a quick run: F = 256KiB, u = 256KiB/s, N = 1, 5, 10 (flags given explicitly still apply)")
+	quick := flag.Bool("quick", false, "a quick run: F = 1MiB, u = 1MiB/s, N = 1, 5, 10 (flags given explicitly still apply)")
 	flag.Parse()
 
 	if *quick {
 		set := map[string]bool{}
 		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		if !set["F"] {
-			fileSize = 256 << 10
+			fileSize = 1 << 20
 		}
 		if !set["u"] {
-			u = 256 << 10
+			u = 1 << 20
 		}
 		if !set["n-max"] {
 			*nMax = 10

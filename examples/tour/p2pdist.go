@@ -17,12 +17,14 @@ import (
 // with a plot, is examples/p2pdist.
 func runP2pdist(ctx context.Context, w io.Writer, short bool) error {
 	cfg := experiment.Config{
-		Params:  experiment.Params{F: 256 << 10, U: 256 << 10, Us: 10 * 256 << 10},
+		// 64 pieces of 16 KiB: enough for the leechers to trade from
+		// the start, as the bound's fluid model assumes.
+		Params:  experiment.Params{F: 1 << 20, U: 1 << 20, Us: 10 << 20},
 		Ns:      []int{1, 5, 10},
 		Timeout: 30 * time.Second,
 	}
 	if short {
-		cfg.F, cfg.Ns = 128<<10, []int{1, 4, 8}
+		cfg.F, cfg.Ns = 512<<10, []int{1, 4, 8}
 	}
 	p := cfg.Params
 	fmt.Fprintf(w, "F = %s, server upload us = %s/s, every peer uploads u = %s/s (us = 10u); F/u = %.1f s\n",
