@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
 
 	"github.com/applayer/applayer/http1"
 	"github.com/applayer/applayer/http2/hpack"
@@ -129,13 +130,15 @@ func (sc *serverConn) processHeaderBlock() error {
 		return sc.endRequestBodyLocked(s, &trailer)
 	}
 	if id <= sc.maxClientID {
+		// recentlyClosed and maxClientID are read under the lock: the
+		// writer closes streams (and records them) concurrently.
+		closed := slices.Contains(sc.recentlyClosed, id)
+		maxID := sc.maxClientID
 		sc.mu.Unlock()
-		for _, c := range sc.recentlyClosed {
-			if c == id {
-				return connError(ErrCodeStreamClosed, "HEADERS on closed stream %d", id)
-			}
+		if closed {
+			return connError(ErrCodeStreamClosed, "HEADERS on closed stream %d", id)
 		}
-		return connError(ErrCodeProtocol, "stream %d is lower than stream %d", id, sc.maxClientID)
+		return connError(ErrCodeProtocol, "stream %d is lower than stream %d", id, maxID)
 	}
 	sc.maxClientID = id
 	if sc.goingAway {
