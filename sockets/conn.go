@@ -72,14 +72,21 @@ func (c *Conn) Idle() bool { return c.idle.Load() }
 
 // SetReadTimeout changes the deadline that every following Read sets before
 // it blocks: a protocol uses a long one while a session is idle and a shorter
-// one inside a command, for example. Zero restores the server's default and
-// a negative duration means no timeout.
+// one inside a command, for example. Zero restores the server's default. A
+// negative duration means no timeout from the Conn: the current deadline
+// is cleared and Reads leave the deadline alone, so a protocol that keeps
+// its own (HTTP/2, or a hijacked connection) sets it with SetReadDeadline
+// and it holds.
 func (c *Conn) SetReadTimeout(d time.Duration) {
 	def := DefaultReadTimeout
 	if c.srv != nil {
 		def = resolveTimeout(c.srv.ReadTimeout, DefaultReadTimeout)
 	}
-	c.readTimeout.Store(int64(resolveTimeout(d, def)))
+	d = resolveTimeout(d, def)
+	c.readTimeout.Store(int64(d))
+	if d < 0 {
+		c.Conn.SetReadDeadline(time.Time{})
+	}
 }
 
 // SetWriteTimeout is [Conn.SetReadTimeout] for writes.
@@ -88,7 +95,11 @@ func (c *Conn) SetWriteTimeout(d time.Duration) {
 	if c.srv != nil {
 		def = resolveTimeout(c.srv.WriteTimeout, DefaultWriteTimeout)
 	}
-	c.writeTimeout.Store(int64(resolveTimeout(d, def)))
+	d = resolveTimeout(d, def)
+	c.writeTimeout.Store(int64(d))
+	if d < 0 {
+		c.Conn.SetWriteDeadline(time.Time{})
+	}
 }
 
 // Closing reports whether the server that accepted the connection has begun
@@ -107,7 +118,7 @@ func (c *Conn) Prepend(b []byte) {
 }
 
 // Read reads from the connection after setting the read deadline from the
-// current read timeout.
+// current read timeout, if there is one.
 func (c *Conn) Read(b []byte) (int, error) {
 	if len(c.pre) > 0 {
 		n := copy(b, c.pre)
@@ -117,8 +128,6 @@ func (c *Conn) Read(b []byte) (int, error) {
 	}
 	if d := time.Duration(c.readTimeout.Load()); d > 0 {
 		c.Conn.SetReadDeadline(time.Now().Add(d))
-	} else {
-		c.Conn.SetReadDeadline(time.Time{})
 	}
 	idle := c.idle.Load()
 	if idle && c.Closing() {
@@ -135,12 +144,10 @@ func (c *Conn) Read(b []byte) (int, error) {
 }
 
 // Write writes to the connection after setting the write deadline from the
-// current write timeout.
+// current write timeout, if there is one.
 func (c *Conn) Write(b []byte) (int, error) {
 	if d := time.Duration(c.writeTimeout.Load()); d > 0 {
 		c.Conn.SetWriteDeadline(time.Now().Add(d))
-	} else {
-		c.Conn.SetWriteDeadline(time.Time{})
 	}
 	return c.Conn.Write(b)
 }
