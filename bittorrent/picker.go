@@ -107,8 +107,8 @@ func (p *picker) wanted(i int) bool {
 
 // interesting reports whether has holds a piece we still want.
 func (p *picker) interesting(has Bitset) bool {
-	for i := range p.avail {
-		if has.Has(i) && !p.have.Has(i) {
+	for k := range min(len(has.bits), len(p.have.bits)) {
+		if has.bits[k]&^p.have.bits[k] != 0 {
 			return true
 		}
 	}
@@ -176,33 +176,48 @@ func (p *picker) pick(has Bitset, n int, skip func(block) bool) []block {
 
 // choose returns a new piece to start from has, or -1: the rarest of the
 // pieces the peer has and we neither have nor started, ties broken at
-// random. It looks at eight pieces per byte of the bitfields, so a peer
-// with nothing new costs a pass over bytes, not pieces.
+// random. It looks at eight pieces per byte of the bitfields: one pass
+// finds the lowest availability and counts the pieces that have it, a
+// second stops at a random one of them.
 func (p *picker) choose(has Bitset) int {
 	random := p.have.Count() < p.randomFirst
-	best, bestAvail, ties := -1, 0, 0
-	for k := range min(len(has.bits), len(p.have.bits)) {
-		cand := has.bits[k] &^ p.have.bits[k] &^ p.started.bits[k]
-		for cand != 0 {
+	avail := func(i int) int {
+		if random {
+			return 0
+		}
+		return p.avail[i]
+	}
+	n := min(len(has.bits), len(p.have.bits))
+	best, ties := 0, 0
+	for k := range n {
+		for cand := has.bits[k] &^ p.have.bits[k] &^ p.started.bits[k]; cand != 0; {
 			j := bits.LeadingZeros8(cand)
 			cand &^= 0x80 >> j
-			i := k*8 + j
-			a := p.avail[i]
-			if random {
-				a = 0
-			}
-			switch {
-			case best < 0 || a < bestAvail:
-				best, bestAvail, ties = i, a, 1
-			case a == bestAvail:
+			switch a := avail(k*8 + j); {
+			case ties == 0 || a < best:
+				best, ties = a, 1
+			case a == best:
 				ties++
-				if p.rnd.IntN(ties) == 0 {
-					best = i
-				}
 			}
 		}
 	}
-	return best
+	if ties == 0 {
+		return -1
+	}
+	skip := p.rnd.IntN(ties)
+	for k := range n {
+		for cand := has.bits[k] &^ p.have.bits[k] &^ p.started.bits[k]; cand != 0; {
+			j := bits.LeadingZeros8(cand)
+			cand &^= 0x80 >> j
+			if avail(k*8+j) == best {
+				if skip == 0 {
+					return k*8 + j
+				}
+				skip--
+			}
+		}
+	}
+	return -1 // not reached: the second pass sees what the first counted
 }
 
 func (p *picker) start(i int) *partial {
