@@ -10,19 +10,9 @@ import (
 	"runtime"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 )
-
-// cpuTime returns the process's user plus system CPU time, so the
-// benchmarks can report CPU per transfer next to wall-clock throughput (the
-// machine may be shared).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // benchSize is the file size of the transfer benchmarks: 64 MiB, or
 // APPLAYER_BT_BENCH_MB mebibytes (1024 for the 1 GiB figure).

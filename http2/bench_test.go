@@ -3,9 +3,7 @@ package http2
 import (
 	"io"
 	"net/http"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/applayer/applayer/http1"
 )
@@ -62,11 +60,4 @@ func run32(b *testing.B, addr string) {
 	// CPU time per request, client and server together (the client is the
 	// same in both runs): steadier than wall time on a busy machine.
 	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/req")
-}
-
-// processCPU returns the user and system time this process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

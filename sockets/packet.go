@@ -53,11 +53,11 @@ func (e *TruncatedError) Is(target error) bool { return target == ErrTruncated }
 func ReadPacket(pc net.PacketConn, buf []byte) (n int, addr net.Addr, err error) {
 	if uc, ok := pc.(*net.UDPConn); ok {
 		n, _, flags, uaddr, err := uc.ReadMsgUDP(buf, nil)
+		if datagramTruncated(flags, err) {
+			return n, uaddr, &TruncatedError{BufferSize: len(buf), Addr: uaddr}
+		}
 		if err != nil {
 			return n, nil, err
-		}
-		if flags&syscall.MSG_TRUNC != 0 {
-			return n, uaddr, &TruncatedError{BufferSize: len(buf), Addr: uaddr}
 		}
 		return n, uaddr, nil
 	}
