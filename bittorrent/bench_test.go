@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/applayer/applayer/internal/cputime"
 )
 
 // benchSize is the file size of the transfer benchmarks: 64 MiB, or
@@ -76,7 +78,7 @@ func benchSwarm(b *testing.B, mem bool) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		c0 := cpuTime()
+		c0 := cputime.Process()
 		spec := TorrentSpec{MetaInfo: mi, Dir: dir, Peers: []netip.AddrPort{addrOf(seeder)}}
 		if mem {
 			spec.Storage = func(info *Info) (Storage, error) { return &memStorage{b: make([]byte, info.TotalLength())}, nil }
@@ -86,7 +88,7 @@ func benchSwarm(b *testing.B, mem bool) {
 			b.Fatal(err)
 		}
 		<-tor.Done()
-		cpu += cpuTime() - c0
+		cpu += cputime.Process() - c0
 		b.StopTimer()
 		c.Close()
 		b.StartTimer()
@@ -124,7 +126,7 @@ func benchTCPCopy(b *testing.B, mem bool) {
 		}
 	}()
 	b.SetBytes(int64(size))
-	c0 := cpuTime()
+	c0 := cputime.Process()
 	b.ResetTimer()
 	for range b.N {
 		conn, err := net.Dial("tcp", l.Addr().String())
@@ -146,7 +148,7 @@ func benchTCPCopy(b *testing.B, mem bool) {
 			b.Fatalf("copied %d bytes: %v", n, err)
 		}
 	}
-	b.ReportMetric((cpuTime()-c0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cputime.Process()-c0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkPeerConnMemory reports the heap held per idle peer connection

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/applayer/applayer/http1"
+	"github.com/applayer/applayer/internal/cputime"
 )
 
 // benchBody is the response of the benchmarks: a small object.
@@ -43,7 +44,7 @@ func run32(b *testing.B, addr string) {
 	resp.Body.Close()
 	b.SetParallelism(16) // with GOMAXPROCS 2: 32 concurrent streams
 	b.ReportAllocs()
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -59,5 +60,5 @@ func run32(b *testing.B, addr string) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	// CPU time per request, client and server together (the client is the
 	// same in both runs): steadier than wall time on a busy machine.
-	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/req")
+	b.ReportMetric(float64((cputime.Process()-cpu0).Microseconds())/float64(b.N), "cpu-µs/req")
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/applayer/applayer/internal/cputime"
 )
 
 // benchMessage returns a message of about 100 KiB with two parts: a
@@ -48,7 +50,7 @@ func BenchmarkTwoPart(b *testing.B) {
 	b.Run("mime", func(b *testing.B) {
 		b.SetBytes(int64(len(msg)))
 		b.ReportAllocs()
-		defer reportCPU(b, cpuTime())
+		defer reportCPU(b, cputime.Process())
 		for b.Loop() {
 			m := ParseBytes(msg)
 			for _, p := range m.Parts {
@@ -61,7 +63,7 @@ func BenchmarkTwoPart(b *testing.B) {
 	b.Run("stdlib", func(b *testing.B) {
 		b.SetBytes(int64(len(msg)))
 		b.ReportAllocs()
-		defer reportCPU(b, cpuTime())
+		defer reportCPU(b, cputime.Process())
 		for b.Loop() {
 			m, err := mail.ReadMessage(bufio.NewReader(bytes.NewReader(msg)))
 			if err != nil {
@@ -96,7 +98,7 @@ func BenchmarkTwoPart(b *testing.B) {
 // busy machine disturbs less than wall time.
 func reportCPU(b *testing.B, start time.Duration) {
 	if start > 0 && b.N > 0 {
-		b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(cputime.Process()-start)/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -140,7 +142,7 @@ func BenchmarkDecode(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
-			defer reportCPU(b, cpuTime())
+			defer reportCPU(b, cputime.Process())
 			for b.Loop() {
 				if _, err := io.Copy(io.Discard, dec(bytes.NewReader(data))); err != nil {
 					b.Fatal(err)

@@ -1,14 +1,15 @@
 //go:build unix
 
-package http2
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the user and system time this process has used.
-func processCPU() time.Duration {
+// Process returns the user plus system CPU time of every thread of this
+// process so far, or 0 if the system does not say.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
