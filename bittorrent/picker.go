@@ -1,6 +1,7 @@
 package bittorrent
 
 import (
+	"iter"
 	"math/bits"
 	"math/rand/v2"
 	"time"
@@ -176,9 +177,8 @@ func (p *picker) pick(has Bitset, n int, skip func(block) bool) []block {
 
 // choose returns a new piece to start from has, or -1: the rarest of the
 // pieces the peer has and we neither have nor started, ties broken at
-// random. It looks at eight pieces per byte of the bitfields: one pass
-// finds the lowest availability and counts the pieces that have it, a
-// second stops at a random one of them.
+// random. One pass finds the lowest availability and counts the pieces
+// that have it, a second stops at a random one of them.
 func (p *picker) choose(has Bitset) int {
 	random := p.have.Count() < p.randomFirst
 	avail := func(i int) int {
@@ -187,37 +187,44 @@ func (p *picker) choose(has Bitset) int {
 		}
 		return p.avail[i]
 	}
-	n := min(len(has.bits), len(p.have.bits))
 	best, ties := 0, 0
-	for k := range n {
-		for cand := has.bits[k] &^ p.have.bits[k] &^ p.started.bits[k]; cand != 0; {
-			j := bits.LeadingZeros8(cand)
-			cand &^= 0x80 >> j
-			switch a := avail(k*8 + j); {
-			case ties == 0 || a < best:
-				best, ties = a, 1
-			case a == best:
-				ties++
-			}
+	for i := range p.newPieces(has) {
+		switch a := avail(i); {
+		case ties == 0 || a < best:
+			best, ties = a, 1
+		case a == best:
+			ties++
 		}
 	}
 	if ties == 0 {
 		return -1
 	}
 	skip := p.rnd.IntN(ties)
-	for k := range n {
-		for cand := has.bits[k] &^ p.have.bits[k] &^ p.started.bits[k]; cand != 0; {
-			j := bits.LeadingZeros8(cand)
-			cand &^= 0x80 >> j
-			if avail(k*8+j) == best {
-				if skip == 0 {
-					return k*8 + j
-				}
-				skip--
+	for i := range p.newPieces(has) {
+		if avail(i) == best {
+			if skip == 0 {
+				return i
 			}
+			skip--
 		}
 	}
 	return -1 // not reached: the second pass sees what the first counted
+}
+
+// newPieces yields, in order, the pieces in has that we neither have nor
+// started, looking at eight pieces per byte of the bitfields.
+func (p *picker) newPieces(has Bitset) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for k := range min(len(has.bits), len(p.have.bits)) {
+			for cand := has.bits[k] &^ p.have.bits[k] &^ p.started.bits[k]; cand != 0; {
+				j := bits.LeadingZeros8(cand)
+				cand &^= 0x80 >> j
+				if !yield(k*8 + j) {
+					return
+				}
+			}
+		}
+	}
 }
 
 func (p *picker) start(i int) *partial {
