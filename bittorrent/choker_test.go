@@ -56,6 +56,17 @@ func testInfo(pieces int, pieceLen int64) *Info {
 	return &Info{Name: "x", PieceLength: pieceLen, Length: int64(pieces) * pieceLen, Pieces: make([]byte, 20*pieces)}
 }
 
+// seededPicker returns a picker for a torrent of pieces two-block pieces,
+// none of them had, that peers peers all hold; all is those peers'
+// bitfield. seed fixes its random choices.
+func seededPicker(pieces, peers int, seed uint64) (pk *picker, all Bitset) {
+	pk = newPicker(testInfo(pieces, 2*BlockSize), NewBitset(pieces), rand.New(rand.NewPCG(seed, seed+1)))
+	all = NewBitset(pieces)
+	all.SetAll()
+	pk.addAvail(all, peers)
+	return pk, all
+}
+
 func TestPickerRarestFirst(t *testing.T) {
 	info := testInfo(6, BlockSize)
 	pk := newPicker(info, NewBitset(6), rand.New(rand.NewPCG(3, 4)))
@@ -101,10 +112,7 @@ func TestPickerRandomFirstAndEndgame(t *testing.T) {
 	}
 	// Endgame: one piece left, all its blocks requested from peer A; peer B
 	// is asked for the same blocks, never twice.
-	pk := newPicker(testInfo(1, 2*BlockSize), NewBitset(1), rand.New(rand.NewPCG(5, 6)))
-	all := NewBitset(1)
-	all.SetAll()
-	pk.addAvail(all, 2)
+	pk, all := seededPicker(1, 2, 5)
 	fromA := pk.pick(all, 10, func(block) bool { return false })
 	if len(fromA) != 2 || !pk.inEndgame() {
 		t.Fatalf("peer A got %v, endgame %v", fromA, pk.inEndgame())
@@ -127,11 +135,7 @@ func TestPickerRandomFirstAndEndgame(t *testing.T) {
 // of at most endgameCopies peers.
 func TestPickerEndgameEntry(t *testing.T) {
 	const pieces = 24 // 48 blocks, more than endgameBlocks
-	info := testInfo(pieces, 2*BlockSize)
-	pk := newPicker(info, NewBitset(pieces), rand.New(rand.NewPCG(7, 8)))
-	all := NewBitset(pieces)
-	all.SetAll()
-	pk.addAvail(all, 3)
+	pk, all := seededPicker(pieces, 3, 7)
 	none := func(block) bool { return false }
 	fromA := pk.pick(all, 100, none)
 	if len(fromA) != 2*pieces {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -19,10 +18,7 @@ import (
 // another peer refused meanwhile, and a given-up claim leaving the block
 // wanted.
 func TestPickerClaim(t *testing.T) {
-	pk := newPicker(testInfo(1, 2*BlockSize), NewBitset(1), rand.New(rand.NewPCG(1, 2)))
-	all := NewBitset(1)
-	all.SetAll()
-	pk.addAvail(all, 1)
+	pk, all := seededPicker(1, 1, 1)
 	bls := pk.pick(all, 2, func(block) bool { return false })
 	if len(bls) != 2 {
 		t.Fatalf("picked %v", bls)
@@ -174,10 +170,7 @@ func TestWriteBatch(t *testing.T) {
 // place (a fast peer's copy must be able to overtake a slow one's) and
 // does not ask a second peer for a block already arriving.
 func TestPickerEndgameClaims(t *testing.T) {
-	pk := newPicker(testInfo(1, 2*BlockSize), NewBitset(1), rand.New(rand.NewPCG(3, 4)))
-	all := NewBitset(1)
-	all.SetAll()
-	pk.addAvail(all, 2)
+	pk, all := seededPicker(1, 2, 3)
 	fromA := pk.pick(all, 2, func(block) bool { return false })
 	if len(fromA) != 2 {
 		t.Fatalf("peer A got %v", fromA)
@@ -204,10 +197,8 @@ func TestPickerEndgameClaims(t *testing.T) {
 // straight into place: a slow peer's block would close its place to
 // faster copies for as long as it trickles in.
 func TestBlockDestRate(t *testing.T) {
-	tor := &Torrent{pk: newPicker(testInfo(1, 2*BlockSize), NewBitset(1), rand.New(rand.NewPCG(5, 6)))}
-	all := NewBitset(1)
-	all.SetAll()
-	tor.pk.addAvail(all, 1)
+	pk, all := seededPicker(1, 1, 5)
+	tor := &Torrent{pk: pk}
 	bls := tor.pk.pick(all, 2, func(block) bool { return false })
 	pc := &peerConn{t: tor, requests: map[block]time.Time{bls[0]: {}, bls[1]: {}}}
 	pc.dnRate = directReadRate / 2
