@@ -816,10 +816,8 @@ func (t *Torrent) verifyPiece(i int, data []byte) {
 	pp := t.pk.partial[i]
 	var sources []PeerInfo
 	count := map[uint64]int{}
-	for _, keys := range pp.from {
-		for _, k := range keys {
-			count[k]++
-		}
+	for _, k := range pp.from {
+		count[k]++
 	}
 	var topKey uint64
 	for k, n := range count {

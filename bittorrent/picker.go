@@ -4,6 +4,7 @@ import (
 	"iter"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -17,10 +18,10 @@ type block struct {
 // partial is a piece being downloaded: its buffer and per-block state.
 type partial struct {
 	data      []byte
-	requested []int      // how many peers each block is requested from
-	got       []bool     // block received
-	landing   []bool     // block being read straight into data
-	from      [][]uint64 // peer keys that sent data into this piece
+	requested []int    // how many peers each block is requested from
+	got       []bool   // block received
+	landing   []bool   // block being read straight into data
+	from      []uint64 // key of the peer whose data is in each block (0: none yet)
 	received  int
 	verifying bool
 }
@@ -42,8 +43,9 @@ type picker struct {
 	// RandomFirst is how many pieces are picked at random before rarest
 	// first takes over.
 	randomFirst int
-	// free holds piece buffers of full PieceLength for reuse.
-	free [][]byte
+	// spare holds the state of finished pieces of full PieceLength,
+	// buffer included, for the next pieces to reuse (see maxSpareBytes).
+	spare []*partial
 	// endgame is set once blocks are asked of more than one peer. From
 	// then on no block is claimed for a read straight into place: a copy
 	// from a fast peer must be able to overtake one still arriving from a
@@ -52,8 +54,13 @@ type picker struct {
 	endgame bool
 }
 
-// maxFreeBuffers bounds the piece buffers kept for reuse.
-const maxFreeBuffers = 16
+// maxSpareBytes bounds the piece buffers kept for reuse. A fast peer
+// keeps up to Client.RequestQueueDepth blocks in flight, spread over that
+// many blocks' worth of pieces, and more pieces wait for their hash: a
+// buffer not kept here is garbage, and its replacement is fresh memory
+// that the kernel must fault in page by page as the socket copies into it.
+// The spares are dropped once the torrent is complete.
+const maxSpareBytes = 32 << 20
 
 // Endgame limits. Endgame starts only when every missing block is
 // requested and at most endgameBlocks of them are still to come: entered
@@ -228,14 +235,19 @@ func (p *picker) newPieces(has Bitset) iter.Seq[int] {
 }
 
 func (p *picker) start(i int) *partial {
-	nb := p.numBlocks(i)
-	var data []byte
-	if n := len(p.free); n > 0 && p.info.PieceLen(i) == p.info.PieceLength {
-		data, p.free = p.free[n-1], p.free[:n-1]
+	var pp *partial
+	if n := len(p.spare); n > 0 && p.info.PieceLen(i) == p.info.PieceLength {
+		pp, p.spare = p.spare[n-1], p.spare[:n-1]
+		clear(pp.requested)
+		clear(pp.got)
+		clear(pp.landing)
+		clear(pp.from)
+		pp.received, pp.verifying = 0, false
 	} else {
-		data = make([]byte, p.info.PieceLen(i))
+		nb := p.numBlocks(i)
+		pp = &partial{data: make([]byte, p.info.PieceLen(i)), requested: make([]int, nb),
+			got: make([]bool, nb), landing: make([]bool, nb), from: make([]uint64, nb)}
 	}
-	pp := &partial{data: data, requested: make([]int, nb), got: make([]bool, nb), landing: make([]bool, nb), from: make([][]uint64, nb)}
 	p.partial[i] = pp
 	p.started.Set(i)
 	return pp
@@ -331,7 +343,7 @@ func (p *picker) landed(bl block, key uint64, ok bool) (recorded, complete bool)
 		return false, false
 	}
 	pp.got[b] = true
-	pp.from[b] = append(pp.from[b], key)
+	pp.from[b] = key
 	pp.received++
 	if pp.received == len(pp.got) {
 		pp.verifying = true
@@ -346,21 +358,20 @@ func (p *picker) verified(i int, good bool) (contributors []uint64) {
 	pp := p.partial[i]
 	delete(p.partial, i)
 	p.started.Clear(i)
-	if int64(len(pp.data)) == p.info.PieceLength && len(p.free) < maxFreeBuffers {
-		p.free = append(p.free, pp.data)
-	}
 	if good {
 		p.have.Set(i)
-		return nil
-	}
-	seen := map[uint64]bool{}
-	for _, keys := range pp.from {
-		for _, k := range keys {
-			if !seen[k] {
-				seen[k] = true
+	} else {
+		for _, k := range pp.from {
+			if !slices.Contains(contributors, k) {
 				contributors = append(contributors, k)
 			}
 		}
+	}
+	if int64(len(pp.data)) == p.info.PieceLength && (len(p.spare)+1)*len(pp.data) <= maxSpareBytes {
+		p.spare = append(p.spare, pp)
+	}
+	if len(p.partial) == 0 && p.have.All() {
+		p.spare = nil
 	}
 	return contributors
 }
