@@ -30,6 +30,10 @@ type FileStorage struct {
 
 	mu   sync.Mutex
 	open map[int]*os.File
+	// writing serializes the writes to each file. The kernel lets one
+	// write into a file at a time anyway, and a second writer spins on
+	// the file's lock, burning a core; waiting here lets it yield.
+	writing []sync.Mutex
 }
 
 // NewFileStorage opens (creating as needed) the files of info under dir.
@@ -41,7 +45,8 @@ func NewFileStorage(dir string, info *Info) (*FileStorage, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &FileStorage{root: root, files: info.Layout(), open: map[int]*os.File{}}
+	files := info.Layout()
+	s := &FileStorage{root: root, files: files, open: map[int]*os.File{}, writing: make([]sync.Mutex, len(files))}
 	for _, f := range s.files {
 		if len(f.Path) > 1 {
 			if err := root.MkdirAll(filepath.Join(f.Path[:len(f.Path)-1]...), 0o755); err != nil {
@@ -124,7 +129,9 @@ func (s *FileStorage) WriteAt(p []byte, off int64) (int, error) {
 		if err != nil {
 			return err
 		}
+		s.writing[fi].Lock()
 		k, err := f.WriteAt(p[lo:hi], fo)
+		s.writing[fi].Unlock()
 		n += k
 		return err
 	})
