@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
 )
 
 // TestPickerClaim checks the claim that lets a block be read straight
@@ -209,4 +212,83 @@ func TestBlockDestRate(t *testing.T) {
 	if pc.blockDest(bls[1].piece, bls[1].begin, int(bls[1].length)) == nil {
 		t.Error("a fast peer's block is not read into place")
 	}
+}
+
+// TestPropChooseRarest checks choose against its definition after any
+// history of peers' bitfields arriving and leaving, HAVEs, pieces started
+// and completed: the piece is one the peer has and we neither have nor
+// started, with the lowest availability among those; -1 only when there
+// is none. The availability levels stay a partition of the pieces.
+func TestPropChooseRarest(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 40).Draw(t, "pieces")
+		pk := newPicker(testInfo(n, BlockSize), NewBitset(n), rand.New(rand.NewPCG(rapid.Uint64().Draw(t, "seed"), 1)))
+		pk.randomFirst = 0
+		bitset := func(label string) Bitset {
+			s := NewBitset(n)
+			for _, i := range rapid.SliceOf(rapid.IntRange(0, n-1)).Draw(t, label) {
+				s.Set(i)
+			}
+			return s
+		}
+		var peers []Bitset
+		for range rapid.IntRange(1, 30).Draw(t, "steps") {
+			switch rapid.IntRange(0, 4).Draw(t, "op") {
+			case 0: // a peer's bitfield arrives
+				s := bitset("bitfield")
+				peers = append(peers, s)
+				pk.addAvail(s, 1)
+			case 1: // a peer leaves
+				if len(peers) > 0 {
+					k := rapid.IntRange(0, len(peers)-1).Draw(t, "leaver")
+					pk.addAvail(peers[k], -1)
+					peers = slices.Delete(peers, k, k+1)
+				}
+			case 2: // a HAVE
+				if len(peers) > 0 {
+					k := rapid.IntRange(0, len(peers)-1).Draw(t, "haver")
+					i := rapid.IntRange(0, n-1).Draw(t, "have")
+					if !peers[k].Has(i) {
+						peers[k].Set(i)
+						pk.setAvail(i, pk.avail[i]+1)
+					}
+				}
+			case 3: // we complete a piece
+				pk.have.Set(rapid.IntRange(0, n-1).Draw(t, "completed"))
+			case 4: // choose for a peer, and start the piece
+				has := bitset("has")
+				got := pk.choose(has)
+				best := -1
+				for i := range n {
+					if has.Has(i) && !pk.have.Has(i) && !pk.started.Has(i) && (best < 0 || pk.avail[i] < pk.avail[best]) {
+						best = i
+					}
+				}
+				switch {
+				case best < 0 && got != -1:
+					t.Fatalf("chose %d with no candidate", got)
+				case best >= 0 && (got < 0 || !has.Has(got) || pk.have.Has(got) || pk.started.Has(got) || pk.avail[got] != pk.avail[best]):
+					t.Fatalf("chose %d, want a piece of availability %d like %d", got, pk.avail[best], best)
+				case got >= 0:
+					pk.start(got)
+				}
+			}
+			for i := range n {
+				want := 0
+				for _, s := range peers {
+					if s.Has(i) {
+						want++
+					}
+				}
+				if pk.avail[i] != want {
+					t.Fatalf("piece %d: availability %d, want %d", i, pk.avail[i], want)
+				}
+				for a, level := range pk.levels {
+					if level.Has(i) != (a == want) {
+						t.Fatalf("piece %d of availability %d: level %d says %v", i, want, a, level.Has(i))
+					}
+				}
+			}
+		}
+	})
 }

@@ -620,7 +620,7 @@ func (pc *peerConn) handle(m Message) error {
 		}
 		if !pc.has.Has(int(m.Index)) {
 			pc.has.Set(int(m.Index))
-			t.pk.avail[m.Index]++
+			t.pk.setAvail(int(m.Index), t.pk.avail[m.Index]+1)
 			t.updateInterest(pc)
 			t.fillRequests(pc)
 		}

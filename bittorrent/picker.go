@@ -1,7 +1,6 @@
 package bittorrent
 
 import (
-	"iter"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -32,9 +31,14 @@ type partial struct {
 // lesson). It is pure bookkeeping with no I/O; the torrent's mutex guards
 // it.
 type picker struct {
-	info    *Info
-	have    Bitset
+	info *Info
+	have Bitset
+	// avail counts, for each piece, the connected peers that have it,
+	// and levels[a] marks the pieces that exactly a peers have, so that
+	// choose finds the rarest new pieces a bitfield at a time instead of
+	// looking at every piece's count (see setAvail).
 	avail   []int
+	levels  []Bitset
 	partial map[int]*partial
 	// started marks the pieces in partial, so choose can skip them a
 	// byte (eight pieces) at a time.
@@ -82,8 +86,11 @@ const (
 )
 
 func newPicker(info *Info, have Bitset, rnd *rand.Rand) *picker {
-	return &picker{info: info, have: have, avail: make([]int, info.NumPieces()),
-		partial: map[int]*partial{}, started: NewBitset(info.NumPieces()), rnd: rnd, randomFirst: 1}
+	n := info.NumPieces()
+	none := NewBitset(n)
+	none.SetAll()
+	return &picker{info: info, have: have, avail: make([]int, n), levels: []Bitset{none},
+		partial: map[int]*partial{}, started: NewBitset(n), rnd: rnd, randomFirst: 1}
 }
 
 func (p *picker) numBlocks(i int) int {
@@ -97,11 +104,26 @@ func (p *picker) blockAt(i, b int) block {
 
 // addAvail counts a peer's pieces in the availability (delta +1 or -1).
 func (p *picker) addAvail(has Bitset, delta int) {
-	for i := range p.avail {
-		if has.Has(i) {
-			p.avail[i] += delta
+	for k, b := range has.bits {
+		for ; b != 0; b &^= 0x80 >> bits.LeadingZeros8(b) {
+			i := k*8 + bits.LeadingZeros8(b)
+			p.setAvail(i, p.avail[i]+delta)
 		}
 	}
+}
+
+// setAvail records that a peers have piece i, moving it to its level.
+func (p *picker) setAvail(i, a int) {
+	if i < 0 || i >= len(p.avail) {
+		return
+	}
+	a = max(a, 0)
+	p.levels[p.avail[i]].Clear(i)
+	for len(p.levels) <= a {
+		p.levels = append(p.levels, NewBitset(len(p.avail)))
+	}
+	p.levels[a].Set(i)
+	p.avail[i] = a
 }
 
 // wanted reports whether piece i is missing and not being verified.
@@ -184,54 +206,55 @@ func (p *picker) pick(has Bitset, n int, skip func(block) bool) []block {
 
 // choose returns a new piece to start from has, or -1: the rarest of the
 // pieces the peer has and we neither have nor started, ties broken at
-// random. One pass finds the lowest availability and counts the pieces
-// that have it, a second stops at a random one of them.
+// random; until randomFirst pieces are complete, any of them at random.
+// The levels are tried from the rarest up, and the first level holding a
+// candidate gives the piece.
 func (p *picker) choose(has Bitset) int {
-	random := p.have.Count() < p.randomFirst
-	avail := func(i int) int {
-		if random {
-			return 0
-		}
-		return p.avail[i]
+	if p.have.Count() < p.randomFirst {
+		return p.randomNew(has, Bitset{})
 	}
-	best, ties := 0, 0
-	for i := range p.newPieces(has) {
-		switch a := avail(i); {
-		case ties == 0 || a < best:
-			best, ties = a, 1
-		case a == best:
-			ties++
+	for _, level := range p.levels {
+		if i := p.randomNew(has, level); i >= 0 {
+			return i
 		}
 	}
-	if ties == 0 {
-		return -1
-	}
-	skip := p.rnd.IntN(ties)
-	for i := range p.newPieces(has) {
-		if avail(i) == best {
-			if skip == 0 {
-				return i
-			}
-			skip--
-		}
-	}
-	return -1 // not reached: the second pass sees what the first counted
+	return -1
 }
 
-// newPieces yields, in order, the pieces in has that we neither have nor
-// started, looking at eight pieces per byte of the bitfields.
-func (p *picker) newPieces(has Bitset) iter.Seq[int] {
-	return func(yield func(int) bool) {
-		for k := range min(len(has.bits), len(p.have.bits)) {
-			for cand := has.bits[k] &^ p.have.bits[k] &^ p.started.bits[k]; cand != 0; {
-				j := bits.LeadingZeros8(cand)
-				cand &^= 0x80 >> j
-				if !yield(k*8 + j) {
-					return
-				}
-			}
+// randomNew returns a piece drawn at random from the pieces in has that
+// we neither have nor started and that are in level (any piece if level
+// is the zero Bitset), or -1 if there is none. It looks at eight pieces
+// per byte of the bitfields: one pass counts the candidates, a second
+// finds the drawn one.
+func (p *picker) randomNew(has, level Bitset) int {
+	n := min(len(has.bits), len(p.have.bits))
+	candidates := func(k int) byte {
+		c := has.bits[k] &^ p.have.bits[k] &^ p.started.bits[k]
+		if level.bits != nil {
+			c &= level.bits[k]
 		}
+		return c
 	}
+	count := 0
+	for k := range n {
+		count += bits.OnesCount8(candidates(k))
+	}
+	if count == 0 {
+		return -1
+	}
+	skip := p.rnd.IntN(count)
+	for k := range n {
+		c := candidates(k)
+		if m := bits.OnesCount8(c); skip >= m {
+			skip -= m
+			continue
+		}
+		for ; skip > 0; skip-- {
+			c &^= 0x80 >> bits.LeadingZeros8(c)
+		}
+		return k*8 + bits.LeadingZeros8(c)
+	}
+	return -1 // not reached: the second pass sees what the first counted
 }
 
 func (p *picker) start(i int) *partial {
