@@ -96,7 +96,10 @@
 // the first to start arriving. A seeder with [FileStorage] on Linux hands
 // each block to the kernel with sendfile(2), which sends page-cache pages
 // without copying them through the program; other storage, or a block
-// that spans two files, is read and written.
+// that spans two files, is read and written. [FileStorage] reserves a
+// file's disk space when it first opens it, so the page-cache writes of a
+// download do not allocate blocks one at a time, and one write at a time
+// goes to each file.
 //
 // # Limits
 //

@@ -24,6 +24,14 @@ type Storage interface {
 // exactly as the torrent describes (Info.Name is the file, or the directory
 // of a multi-file torrent). It opens files through an [os.Root], so no
 // path in a torrent can reach outside the directory.
+//
+// On opening a file shorter than the torrent says, FileStorage reserves
+// the disk space for all of it (fallocate(2) on Linux, keeping the file's
+// size): a download then fails at once if the disk is too small rather
+// than hours later, the file is laid out in few extents, and writing a
+// piece costs less. The file still grows only as pieces are written, so
+// what was never written still reads as io.EOF. Where the file system
+// cannot reserve space, files grow as written.
 type FileStorage struct {
 	root  *os.Root
 	files []File
@@ -75,9 +83,16 @@ func (s *FileStorage) file(i int) (*os.File, error) {
 	if s.open == nil {
 		return nil, os.ErrClosed
 	}
-	f, err := s.root.OpenFile(filepath.Join(s.files[i].Path...), os.O_RDWR|os.O_CREATE, 0o644)
+	name := filepath.Join(s.files[i].Path...)
+	f, err := s.root.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.Size() < s.files[i].Length {
+		if err := preallocate(f, s.files[i].Length); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("bittorrent: reserving %d bytes for %s: %w", s.files[i].Length, name, err)
+		}
 	}
 	s.open[i] = f
 	return f, nil

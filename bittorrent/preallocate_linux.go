@@ -1,0 +1,41 @@
+//go:build linux
+
+package bittorrent
+
+import (
+	"errors"
+	"os"
+	"syscall"
+)
+
+// fallocKeepSize is FALLOC_FL_KEEP_SIZE: allocate without changing the
+// file's size.
+const fallocKeepSize = 0x1
+
+// preallocate reserves disk blocks for the first size bytes of f without
+// changing its size. A file system that cannot (EOPNOTSUPP) is not an
+// error; a full disk is.
+func preallocate(f *os.File, size int64) error {
+	raw, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := raw.Control(func(fd uintptr) {
+		for {
+			ferr = syscall.Fallocate(int(fd), fallocKeepSize, 0, size)
+			if ferr != syscall.EINTR {
+				return
+			}
+		}
+	}); err != nil {
+		return err
+	}
+	if errors.Is(ferr, syscall.EOPNOTSUPP) || errors.Is(ferr, syscall.ENOSYS) {
+		return nil
+	}
+	if ferr != nil {
+		return os.NewSyscallError("fallocate", ferr)
+	}
+	return nil
+}
