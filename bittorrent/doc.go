@@ -93,10 +93,12 @@
 // stream in), hashes the complete piece and writes it to storage once. A
 // slow peer's block, and every block in endgame, is read aside and copied
 // into place, so that the first complete copy of a block wins rather than
-// the first to start arriving. A seeder with [FileStorage] on Linux hands
-// each block to the kernel with sendfile(2), which sends page-cache pages
-// without copying them through the program; other storage, or a block
-// that spans two files, is read and written. [FileStorage] reserves a
+// the first to start arriving. A seeder with [FileStorage] on Linux sends
+// a batch of blocks through a pipe: each header is written into it, each
+// block spliced into it from its file (splice(2) passes page-cache pages
+// by reference, without copying them through the program), and the batch
+// spliced on to the socket at once. Other storage, or a block that spans
+// two files, is read and written. [FileStorage] reserves a
 // file's disk space when it first opens it, so the page-cache writes of a
 // download do not allocate blocks one at a time, and one write at a time
 // goes to each file.

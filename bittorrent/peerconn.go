@@ -386,7 +386,13 @@ func (pc *peerConn) writeLoop() {
 	var buf []byte
 	var reqs []block
 	batch := 1 // until a data write has been timed
-	zc := newZeroCopyConn(pc.conn)
+	var bp *blockPipe
+	noPipe := false
+	defer func() {
+		if bp != nil {
+			bp.Close()
+		}
+	}()
 	for {
 		t.mu.Lock()
 		// Every queued request may be served: the peer is unchoked or the
@@ -431,13 +437,17 @@ func (pc *peerConn) writeLoop() {
 		}
 		t.mu.Unlock()
 		fr, _ := st.(fileRanger)
-		if zc == nil || fr == nil {
-			fr = nil // blocks are read and copied into buf
+		if fr != nil && len(reqs) > 0 && bp == nil && !noPipe {
+			var err error
+			if bp, err = newBlockPipe(pc.conn); err != nil {
+				noPipe = true // blocks are read and copied into buf
+				t.c.logger().Debug("bittorrent: sending blocks without splice", "peer", pc.addr, "err", err)
+			}
 		}
 		began := time.Now()
 		var sent int64
 		var err error
-		buf, sent, err = pc.writeBatch(buf, reqs, st, fr, zc, pieceLen)
+		buf, sent, err = pc.writeBatch(buf, reqs, st, fr, bp, pieceLen)
 		if err != nil {
 			t.mu.Lock()
 			pc.closeLocked(err)
@@ -458,16 +468,15 @@ func (pc *peerConn) writeLoop() {
 
 // writeBatch sends buf (queued messages) and then the requested blocks,
 // waiting for the rate limits before each block, and returns the block
-// bytes sent. With fr and zc a block goes from its file to the socket by
-// sendfile behind its header, the socket corked meanwhile so header and
-// block share segments; otherwise blocks are read into buf and everything
-// goes in one write. It returns buf, perhaps grown, for reuse.
-func (pc *peerConn) writeBatch(buf []byte, reqs []block, st Storage, fr fileRanger, zc *zeroCopyConn, pieceLen int64) (_ []byte, sent int64, err error) {
+// bytes sent. With fr and bp, and blocks to send, everything goes through
+// the pipe: messages are written into it and a block is spliced from its
+// file (see blockPipe). Otherwise, and for a block that spans two files,
+// blocks are read into buf and written. It returns buf, perhaps grown,
+// for reuse.
+func (pc *peerConn) writeBatch(buf []byte, reqs []block, st Storage, fr fileRanger, bp *blockPipe, pieceLen int64) (_ []byte, sent int64, err error) {
 	t := pc.t
-	if fr != nil && len(reqs) > 0 {
-		if err := zc.cork(true); err == nil {
-			defer zc.cork(false)
-		}
+	if len(reqs) == 0 || fr == nil {
+		bp = nil
 	}
 	for _, bl := range reqs {
 		if err := pc.upLimit.WaitN(t.ctx, int(bl.length)); err != nil {
@@ -481,13 +490,13 @@ func (pc *peerConn) writeBatch(buf []byte, reqs []block, st Storage, fr fileRang
 		buf = AppendMessage(buf, Message{Type: Piece, Index: bl.piece, Begin: bl.begin})
 		// Fix the length prefix for the block that follows the header.
 		putUint32(buf[start:], uint32(9+bl.length))
-		if fr != nil {
+		if bp != nil {
 			if f, fo, ok := fr.fileRange(off, int(bl.length)); ok {
-				if _, err := pc.conn.Write(buf); err != nil {
+				if err := bp.write(buf); err != nil {
 					return buf, sent, err
 				}
 				buf = buf[:0]
-				if err := zc.sendFile(f, fo, int(bl.length)); err != nil {
+				if err := bp.spliceFile(f, fo, int(bl.length)); err != nil {
 					return buf, sent, fmt.Errorf("bittorrent: sending block: %w", err)
 				}
 				sent += int64(bl.length)
@@ -499,6 +508,12 @@ func (pc *peerConn) writeBatch(buf []byte, reqs []block, st Storage, fr fileRang
 			return buf, sent, fmt.Errorf("bittorrent: reading block: %w", err)
 		}
 		sent += int64(bl.length)
+	}
+	if bp != nil {
+		if err := bp.write(buf); err != nil {
+			return buf, sent, err
+		}
+		return buf[:0], sent, bp.flush()
 	}
 	if len(buf) > 0 {
 		if _, err := pc.conn.Write(buf); err != nil {

@@ -156,7 +156,7 @@ func (s *FileStorage) WriteAt(p []byte, off int64) (int, error) {
 // fileRanger is implemented by storage that keeps the torrent's bytes in
 // files: fileRange names the file and offset of n bytes at torrent offset
 // off when they lie in one file, so a writer can have the kernel send them
-// (sendfile) instead of reading them.
+// (splice) instead of reading them.
 type fileRanger interface {
 	fileRange(off int64, n int) (f *os.File, fileOff int64, ok bool)
 }
