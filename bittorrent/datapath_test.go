@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -301,4 +302,51 @@ func TestPropChooseRarest(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestWriteBatchShortFile checks that a file shorter than the torrent says
+// (truncated behind the seeder's back) fails the batch with an error
+// instead of sending a short block or hanging, with and without the pipe.
+func TestWriteBatchShortFile(t *testing.T) {
+	dir := t.TempDir()
+	info := &Info{Name: "f", PieceLength: 32 << 10, Length: 64 << 10}
+	if err := os.WriteFile(filepath.Join(dir, "f"), make([]byte, 40<<10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := NewFileStorage(dir, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	reqs := []block{{1, 0, BlockSize}, {1, BlockSize, BlockSize}} // the second lies past 40 KiB
+	for _, spliced := range []bool{true, false} {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		client, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		server, err := l.Accept()
+		l.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		go io.Copy(io.Discard, client)
+		pc := &peerConn{t: &Torrent{ctx: context.Background(), c: &Client{}}, conn: server}
+		var fr fileRanger
+		var bp *blockPipe
+		if spliced {
+			if bp, err = newBlockPipe(server); err == nil {
+				defer bp.Close()
+				fr = st
+			}
+		}
+		if _, _, err := pc.writeBatch(nil, reqs, st, fr, bp, info.PieceLength); err == nil {
+			t.Errorf("spliced %v: a block past the end of the file was sent", spliced)
+		}
+		client.Close()
+		server.Close()
+	}
 }
