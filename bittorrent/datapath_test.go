@@ -123,33 +123,7 @@ func TestWriteBatch(t *testing.T) {
 		reqs = append(reqs, block{uint32(off / (32 << 10)), uint32(off % (32 << 10)), uint32(min(BlockSize, len(content)-off))})
 	}
 	for _, spliced := range []bool{true, false} {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		client, err := net.Dial("tcp", l.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		server, err := l.Accept()
-		l.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		pc := &peerConn{t: &Torrent{ctx: context.Background(), c: &Client{}}, conn: server}
-		var fr fileRanger
-		var bp *blockPipe
-		if spliced {
-			if bp, err = newBlockPipe(server); err != nil {
-				if runtime.GOOS == "linux" {
-					t.Fatalf("no pipe for a TCP connection: %v", err)
-				}
-				t.Logf("no splice pipe on %s: %v", runtime.GOOS, err)
-			} else {
-				defer bp.Close()
-				fr = st
-			}
-		}
+		pc, client, fr, bp := batchWriter(t, st, spliced)
 		done := make(chan error, 1)
 		go func() {
 			_, sent, err := pc.writeBatch(AppendMessage(nil, Message{Type: Unchoke}), reqs, st, fr, bp, info.PieceLength)
@@ -175,9 +149,43 @@ func TestWriteBatch(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Errorf("spliced %v: writeBatch: %v", spliced, err)
 		}
-		client.Close()
-		server.Close()
 	}
+}
+
+// batchWriter connects two ends over loopback TCP and returns the
+// server's as a peer connection that can write batches, the client's, and
+// with spliced (where the system has it) a block pipe on the server's end
+// with st to find the blocks' files. Everything is closed at the end of
+// the test.
+func batchWriter(t *testing.T, st *FileStorage, spliced bool) (pc *peerConn, client net.Conn, fr fileRanger, bp *blockPipe) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	client, err = net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	server, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { server.Close() })
+	pc = &peerConn{t: &Torrent{ctx: context.Background(), c: &Client{}}, conn: server}
+	if !spliced {
+		return pc, client, nil, nil
+	}
+	if bp, err = newBlockPipe(server); err != nil {
+		if runtime.GOOS == "linux" {
+			t.Fatalf("no pipe for a TCP connection: %v", err)
+		}
+		t.Logf("no splice pipe on %s: %v", runtime.GOOS, err)
+		return pc, client, nil, nil
+	}
+	t.Cleanup(func() { bp.Close() })
+	return pc, client, st, bp
 }
 
 // TestPickerEndgameClaims checks that endgame stops reads straight into
@@ -320,33 +328,10 @@ func TestWriteBatchShortFile(t *testing.T) {
 	defer st.Close()
 	reqs := []block{{1, 0, BlockSize}, {1, BlockSize, BlockSize}} // the second lies past 40 KiB
 	for _, spliced := range []bool{true, false} {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		client, err := net.Dial("tcp", l.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		server, err := l.Accept()
-		l.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		pc, client, fr, bp := batchWriter(t, st, spliced)
 		go io.Copy(io.Discard, client)
-		pc := &peerConn{t: &Torrent{ctx: context.Background(), c: &Client{}}, conn: server}
-		var fr fileRanger
-		var bp *blockPipe
-		if spliced {
-			if bp, err = newBlockPipe(server); err == nil {
-				defer bp.Close()
-				fr = st
-			}
-		}
 		if _, _, err := pc.writeBatch(nil, reqs, st, fr, bp, info.PieceLength); err == nil {
 			t.Errorf("spliced %v: a block past the end of the file was sent", spliced)
 		}
-		client.Close()
-		server.Close()
 	}
 }
