@@ -13,6 +13,12 @@
 // own server, both by dynamic update (RFC 2136), and the name resolves.
 //
 //	go run ./examples/dnshierarchy
+//
+// Each server has its own loopback address, 127.0.0.10 to 127.0.0.16, and
+// all share one port, as real name servers all use 53. Linux answers on
+// every 127.x.y.z address; on macOS add each first, for example
+// "sudo ifconfig lo0 alias 127.0.0.10 up" (the program says which are
+// missing).
 package main
 
 import (

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/base64"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -22,6 +23,7 @@ import (
 	"github.com/applayer/applayer/dns"
 	"github.com/applayer/applayer/imap"
 	"github.com/applayer/applayer/internal/interop"
+	"github.com/applayer/applayer/internal/loopback"
 	"github.com/applayer/applayer/mime"
 	"github.com/applayer/applayer/pop3"
 	"github.com/applayer/applayer/smtp"
@@ -343,10 +345,13 @@ func startListening(t *testing.T, ctx context.Context, bin string, n int, args .
 // ips (Linux routes all of 127.0.0.0/8 to the loopback interface).
 func sharedPort(t *testing.T, ips ...string) string {
 	t.Helper()
+	if err := loopback.Check(ips...); errors.Is(err, loopback.ErrNoAlias) {
+		t.Skipf("the two mail exchangers need loopback addresses this machine lacks: %v", err)
+	}
 	for range 20 {
 		l, err := net.Listen("tcp", net.JoinHostPort(ips[0], "0"))
 		if err != nil {
-			t.Skipf("cannot listen on %s (loopback addresses other than 127.0.0.1 unavailable): %v", ips[0], err)
+			t.Fatalf("cannot listen on %s: %v", ips[0], err)
 		}
 		_, port, _ := net.SplitHostPort(l.Addr().String())
 		free := true

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/applayer/applayer/dns"
+	"github.com/applayer/applayer/internal/loopback"
 )
 
 // Server is one name server of the world.
@@ -121,8 +122,17 @@ dns1.networkutopia.com.	A 127.0.0.15
 
 // Start starts every server of the world on loopback. The shared port is
 // chosen by the first server; if another address has it taken, Start tries
-// again with a new port.
+// again with a new port. Where the loopback interface lacks the servers'
+// addresses (macOS without aliases), the error wraps loopback.ErrNoAlias
+// and says how to add them.
 func Start() (*World, error) {
+	var addrs []string
+	for _, s := range servers {
+		addrs = append(addrs, s.Addr)
+	}
+	if err := loopback.Check(addrs...); err != nil {
+		return nil, fmt.Errorf("world: %w", err)
+	}
 	var err error
 	for try := 0; try < 5; try++ {
 		var w *World
