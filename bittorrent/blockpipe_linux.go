@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 
 	"github.com/applayer/applayer/sockets"
@@ -21,14 +22,11 @@ import (
 // operations and a handful of socket sends, where a write and a
 // sendfile(2) per block cost two socket sends each.
 //
-// newBlockPipe returns an error for connections that are not TCP (a
-// net.Pipe in tests, say) or when no pipe can be had; the writer then
-// reads blocks and writes them as usual. A blockPipe belongs to one
-// connection's writer.
+// Pipes come from the client's pipePool for one batch at a time.
 type blockPipe struct {
-	sock    syscall.RawConn
-	r, w    int // the pipe's ends, both non-blocking
-	pending int // bytes in the pipe, not yet on the socket
+	sock    syscall.RawConn // the batch's socket
+	r, w    int             // the pipe's ends, both non-blocking
+	pending int             // bytes in the pipe, not yet on the socket
 }
 
 // blockPipeSize is the pipe capacity asked for: room for a batch of
@@ -48,11 +46,27 @@ const (
 	spliceToSockMore = spliceMove | spliceNonblock | spliceMore
 )
 
-// newBlockPipe finds the TCP connection under c, which is either one or a
-// sockets.Conn (an accepted connection) around one, and opens a pipe for
-// it. Writing beneath a sockets.Conn skips its Write, which is safe here:
-// the peer connection has no write timeout of its own there.
-func newBlockPipe(c net.Conn) (*blockPipe, error) {
+// A pipePool keeps a client's idle pipes. A pipe is taken for one batch
+// and given back empty, so a client uploading to many peers holds a pipe
+// per batch in flight, not one per connection: every pipe's capacity
+// counts against the user's fs.pipe-user-pages-soft (64 MiB by default),
+// beyond which the kernel hands out pipes of two pages.
+type pipePool struct {
+	mu     sync.Mutex
+	idle   []*blockPipe
+	closed bool
+}
+
+// maxIdlePipes bounds the pipes a pool keeps between batches.
+const maxIdlePipes = 8
+
+// get returns a pipe for a batch to the TCP connection under c, which is
+// either one or a sockets.Conn (an accepted connection) around one.
+// Writing beneath a sockets.Conn skips its Write, which is safe here: the
+// peer connection has no write timeout of its own there. It fails for
+// connections that are not TCP (a net.Pipe in tests, say) or when no pipe
+// can be had; the writer then reads blocks and writes them as usual.
+func (pp *pipePool) get(c net.Conn) (*blockPipe, error) {
 	if sc, ok := c.(*sockets.Conn); ok {
 		c = sc.NetConn()
 	}
@@ -64,13 +78,50 @@ func newBlockPipe(c net.Conn) (*blockPipe, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fds [2]int
-	if err := syscall.Pipe2(fds[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC); err != nil {
-		return nil, os.NewSyscallError("pipe2", err)
+	pp.mu.Lock()
+	var bp *blockPipe
+	if n := len(pp.idle); n > 0 {
+		bp, pp.idle = pp.idle[n-1], pp.idle[:n-1]
 	}
-	// Best effort: a smaller pipe works, with more drains per batch.
-	_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, uintptr(fds[1]), fSetPipeSize, blockPipeSize)
-	return &blockPipe{sock: sock, r: fds[0], w: fds[1]}, nil
+	pp.mu.Unlock()
+	if bp == nil {
+		var fds [2]int
+		if err := syscall.Pipe2(fds[:], syscall.O_NONBLOCK|syscall.O_CLOEXEC); err != nil {
+			return nil, os.NewSyscallError("pipe2", err)
+		}
+		// Best effort: a smaller pipe works, with more drains per batch.
+		_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, uintptr(fds[1]), fSetPipeSize, blockPipeSize)
+		bp = &blockPipe{r: fds[0], w: fds[1]}
+	}
+	bp.sock = sock
+	return bp, nil
+}
+
+// put gives a pipe back after its batch. An empty pipe is kept for the
+// next batch; one with bytes still in it (the batch failed) is closed, as
+// is any beyond maxIdlePipes or after the pool is closed.
+func (pp *pipePool) put(bp *blockPipe) {
+	bp.sock = nil
+	pp.mu.Lock()
+	keep := !pp.closed && bp.pending == 0 && len(pp.idle) < maxIdlePipes
+	if keep {
+		pp.idle = append(pp.idle, bp)
+	}
+	pp.mu.Unlock()
+	if !keep {
+		bp.close()
+	}
+}
+
+// close closes the idle pipes; pipes given back later are closed then.
+func (pp *pipePool) close() {
+	pp.mu.Lock()
+	idle := pp.idle
+	pp.idle, pp.closed = nil, true
+	pp.mu.Unlock()
+	for _, bp := range idle {
+		bp.close()
+	}
 }
 
 // write puts message bytes into the pipe, draining it to the socket
@@ -160,7 +211,7 @@ func (p *blockPipe) drain(more bool) error {
 	return errors.Join(err, serr)
 }
 
-// Close closes the pipe.
-func (p *blockPipe) Close() error {
+// close closes the pipe.
+func (p *blockPipe) close() error {
 	return errors.Join(syscall.Close(p.r), syscall.Close(p.w))
 }

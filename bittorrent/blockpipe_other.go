@@ -10,14 +10,19 @@ import (
 
 // blockPipe is splice(2) on Linux; elsewhere the writer always reads
 // blocks and writes them.
-type blockPipe struct{}
+type blockPipe struct{ pending int }
 
-func newBlockPipe(net.Conn) (*blockPipe, error) { return nil, errors.ErrUnsupported }
+// pipePool has no pipes to give outside Linux.
+type pipePool struct{}
+
+func (*pipePool) get(net.Conn) (*blockPipe, error) { return nil, errors.ErrUnsupported }
+
+func (*pipePool) put(*blockPipe) {}
+
+func (*pipePool) close() {}
 
 func (*blockPipe) write([]byte) error { return errors.ErrUnsupported }
 
 func (*blockPipe) spliceFile(*os.File, int64, int) error { return errors.ErrUnsupported }
 
 func (*blockPipe) flush() error { return errors.ErrUnsupported }
-
-func (*blockPipe) Close() error { return nil }

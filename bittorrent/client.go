@@ -120,6 +120,8 @@ type Client struct {
 	upLimit  *RateLimiter
 	dnLimit  *RateLimiter
 	srv      *sockets.Server
+	// pipes carry seeders' batches of blocks (see blockPipe).
+	pipes pipePool
 
 	// evmu guards the event queue delivered by deliverEvents.
 	evmu     sync.Mutex
@@ -325,6 +327,7 @@ func (c *Client) Close() error {
 	for _, t := range ts {
 		t.Close()
 	}
+	c.pipes.close()
 	err := c.srv.Close()
 	if errors.Is(err, sockets.ErrServerClosed) {
 		err = nil

@@ -158,33 +158,24 @@ func TestWriteBatch(t *testing.T) {
 // with st to find the blocks' files. Everything is closed at the end of
 // the test.
 func batchWriter(t *testing.T, st *FileStorage, spliced bool) (pc *peerConn, client net.Conn, fr fileRanger, bp *blockPipe) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	client, err = net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close() })
-	server, err := l.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { server.Close() })
+	client, server := tcpPair(t)
 	pc = &peerConn{t: &Torrent{ctx: context.Background(), c: &Client{}}, conn: server}
 	if !spliced {
 		return pc, client, nil, nil
 	}
-	if bp, err = newBlockPipe(server); err != nil {
+	var pool pipePool
+	var err error
+	if bp, err = pool.get(server); err != nil {
 		if runtime.GOOS == "linux" {
 			t.Fatalf("no pipe for a TCP connection: %v", err)
 		}
 		t.Logf("no splice pipe on %s: %v", runtime.GOOS, err)
 		return pc, client, nil, nil
 	}
-	t.Cleanup(func() { bp.Close() })
+	t.Cleanup(func() {
+		pool.put(bp)
+		pool.close()
+	})
 	return pc, client, st, bp
 }
 
@@ -334,4 +325,25 @@ func TestWriteBatchShortFile(t *testing.T) {
 			t.Errorf("spliced %v: a block past the end of the file was sent", spliced)
 		}
 	}
+}
+
+// tcpPair returns the two ends of a loopback TCP connection, closed at
+// the end of the test.
+func tcpPair(t *testing.T) (client, server net.Conn) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	client, err = net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	server, err = l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { server.Close() })
+	return client, server
 }

@@ -386,13 +386,7 @@ func (pc *peerConn) writeLoop() {
 	var buf []byte
 	var reqs []block
 	batch := 1 // until a data write has been timed
-	var bp *blockPipe
 	noPipe := false
-	defer func() {
-		if bp != nil {
-			bp.Close()
-		}
-	}()
 	for {
 		t.mu.Lock()
 		// Every queued request may be served: the peer is unchoked or the
@@ -437,9 +431,10 @@ func (pc *peerConn) writeLoop() {
 		}
 		t.mu.Unlock()
 		fr, _ := st.(fileRanger)
-		if fr != nil && len(reqs) > 0 && bp == nil && !noPipe {
+		var bp *blockPipe
+		if fr != nil && len(reqs) > 0 && !noPipe {
 			var err error
-			if bp, err = newBlockPipe(pc.conn); err != nil {
+			if bp, err = t.c.pipes.get(pc.conn); err != nil {
 				noPipe = true // blocks are read and copied into buf
 				t.c.logger().Debug("bittorrent: sending blocks without splice", "peer", pc.addr, "err", err)
 			}
@@ -448,6 +443,9 @@ func (pc *peerConn) writeLoop() {
 		var sent int64
 		var err error
 		buf, sent, err = pc.writeBatch(buf, reqs, st, fr, bp, pieceLen)
+		if bp != nil {
+			t.c.pipes.put(bp)
+		}
 		if err != nil {
 			t.mu.Lock()
 			pc.closeLocked(err)
