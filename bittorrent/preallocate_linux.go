@@ -13,8 +13,10 @@ import (
 const fallocKeepSize = 0x1
 
 // preallocate reserves disk blocks for the first size bytes of f without
-// changing its size. A file system that cannot (EOPNOTSUPP) is not an
-// error; a full disk is.
+// changing its size. A full disk or quota, or a file too large for the
+// file system, is an error; any other failure means the file system
+// cannot reserve space (EOPNOTSUPP from NFS, ENOSYS or EINVAL from some
+// FUSE file systems), and the file grows as written instead.
 func preallocate(f *os.File, size int64) error {
 	raw, err := f.SyscallConn()
 	if err != nil {
@@ -31,10 +33,7 @@ func preallocate(f *os.File, size int64) error {
 	}); err != nil {
 		return err
 	}
-	if errors.Is(ferr, syscall.EOPNOTSUPP) || errors.Is(ferr, syscall.ENOSYS) {
-		return nil
-	}
-	if ferr != nil {
+	if errors.Is(ferr, syscall.ENOSPC) || errors.Is(ferr, syscall.EDQUOT) || errors.Is(ferr, syscall.EFBIG) {
 		return os.NewSyscallError("fallocate", ferr)
 	}
 	return nil
