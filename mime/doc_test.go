@@ -1,10 +1,13 @@
-package mime
+package mime_test
 
 import (
+	"io"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/applayer/applayer/mime"
 )
 
 // TestDocSample keeps the sample message in doc.go honest: with the
@@ -28,38 +31,15 @@ func TestDocSample(t *testing.T) {
 		lines = append(lines, annotation.ReplaceAllString(l, ""))
 	}
 	sample := strings.Join(lines, "\r\n") + "\r\n"
-	if want := crlf(aliceToBobDoc); sample != want {
+	if want := crlf(aliceToBob); sample != want {
 		t.Errorf("doc.go sample:\n%q\nwant:\n%q", sample, want)
 	}
-	m := ParseBytes([]byte(sample))
+	m := mime.ParseBytes([]byte(sample))
 	if len(m.Problems) != 0 || len(m.Parts) != 2 || m.Parts[1].MediaType() != "image/jpeg" {
 		t.Fatalf("sample parses to %d parts, problems %v", len(m.Parts), m.Problems)
 	}
-	jpeg, _ := readAll(m.Parts[1].Body())
+	jpeg, _ := io.ReadAll(m.Parts[1].Body())
 	if len(jpeg) != 57 || !strings.Contains(doc, "57 octets of JPEG") {
 		t.Errorf("image part decodes to %d octets; doc.go says 57", len(jpeg))
 	}
 }
-
-// aliceToBobDoc is the message of ExampleParseBytes_aliceToBob.
-const aliceToBobDoc = `MIME-Version: 1.0
-Content-Type: multipart/mixed; boundary="-------417CBA32DF8945BE748"
-From: Alice <alice@crepes.fr>
-To: Bob <bob@hamburger.edu>
-Subject: hello
-Date: Mon, 18 Sep 2006 19:40:19 -0400
-
----------417CBA32DF8945BE748
-Content-Type: text/plain; charset=us-ascii
-Content-Transfer-Encoding: 7bit
-
-Bob,
-Here's something I collect.
-Alice
----------417CBA32DF8945BE748
-Content-Type: image/jpeg
-Content-Transfer-Encoding: base64
-
-/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////
----------417CBA32DF8945BE748--
-`
