@@ -208,8 +208,8 @@ func allowedBeforeLogin(v Verb) bool {
 	return false
 }
 
-// aliases maps the obsolete X-commands of RFC 775, still sent by some
-// clients, to their RFC 959 names.
+// canonicalVerb maps the obsolete X-commands of RFC 775, still sent by
+// some clients, to their RFC 959 names.
 func canonicalVerb(v Verb) Verb {
 	switch v {
 	case "XPWD":
@@ -331,6 +331,8 @@ func (ss *session) dispatch(cmd Command) (quit bool) {
 	return false
 }
 
+// keepsRest reports whether v leaves a pending REST offset in place for
+// the transfer command that follows.
 func keepsRest(v Verb) bool {
 	switch v {
 	case REST, TYPE, MODE, STRU, PORT, PASV, EPRT, EPSV, PROT, PBSZ, SIZE, MDTM, NOOP:
@@ -339,6 +341,8 @@ func keepsRest(v Verb) bool {
 	return false
 }
 
+// isKnownVerb reports whether the server implements (or knowingly
+// refuses) v, as opposed to an unknown command.
 func isKnownVerb(v Verb) bool {
 	switch v {
 	case USER, PASS, ACCT, CWD, CDUP, QUIT, REIN, PORT, PASV, TYPE, STRU, MODE, RETR, STOR, STOU, APPE, REST,
