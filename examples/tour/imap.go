@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -46,15 +45,11 @@ func imapPicture(size int) string {
 func runIMAP(ctx context.Context, w io.Writer, short bool) error {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "tour-imap")
+	store, remove, err := tempMailstore("tour-imap")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	store, err := mailstore.Open(dir)
-	if err != nil {
-		return err
-	}
+	defer remove()
 	pictureSize := 200 << 10
 	if short {
 		pictureSize = 20 << 10

@@ -22,15 +22,11 @@ import (
 func runPOP3(ctx context.Context, w io.Writer, short bool) error {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "tour-pop3")
+	store, remove, err := tempMailstore("tour-pop3")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	store, err := mailstore.Open(dir)
-	if err != nil {
-		return err
-	}
+	defer remove()
 	// Bob's mailbox at hamburger.edu, as SMTP delivered it: two messages of
 	// 498 and 912 octets, the sizes of the lesson.
 	for i, size := range []int{498, 912} {
@@ -193,4 +189,18 @@ func tourMessage(n, size int) string {
 		body += strings.Repeat(" ", pad-2) + "\r\n"
 	}
 	return head + body + sig
+}
+
+// tempMailstore opens a mail store in a new temporary directory, for a
+// chapter's server; remove deletes it.
+func tempMailstore(prefix string) (store *mailstore.Store, remove func(), err error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	if store, err = mailstore.Open(dir); err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return store, func() { os.RemoveAll(dir) }, nil
 }
