@@ -87,9 +87,9 @@ const (
 
 func newPicker(info *Info, have Bitset, rnd *rand.Rand) *picker {
 	n := info.NumPieces()
-	none := NewBitset(n)
-	none.SetAll()
-	return &picker{info: info, have: have, avail: make([]int, n), levels: []Bitset{none},
+	held0 := NewBitset(n) // level 0: with no peers yet, every piece
+	held0.SetAll()
+	return &picker{info: info, have: have, avail: make([]int, n), levels: []Bitset{held0},
 		partial: map[int]*partial{}, started: NewBitset(n), rnd: rnd, randomFirst: 1}
 }
 
@@ -102,7 +102,8 @@ func (p *picker) blockAt(i, b int) block {
 	return block{piece: uint32(i), begin: uint32(begin), length: uint32(min(BlockSize, p.info.PieceLen(i)-begin))}
 }
 
-// addAvail counts a peer's pieces in the availability (delta +1 or -1).
+// addAvail counts a peer's pieces in the availability (delta +1 when
+// its bitfield arrives, -1 when it leaves).
 func (p *picker) addAvail(has Bitset, delta int) {
 	for k, b := range has.bits {
 		for ; b != 0; b &^= 0x80 >> bits.LeadingZeros8(b) {
