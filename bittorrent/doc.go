@@ -86,8 +86,9 @@
 //
 // # The data path
 //
-// Moving a block costs memory bandwidth more than anything else, so each
-// byte is copied as few times as the protocol allows. A leecher reads a
+// Hashing every piece (SHA-1) is the largest cost of a fast download, and
+// moving bytes comes next, so each byte is copied as few times as the
+// protocol allows. A leecher reads a
 // fast peer's block straight from the socket into its place in the piece
 // buffer (the reader takes only a message header at a time while blocks
 // stream in), hashes the complete piece and writes it to storage once. A
@@ -98,10 +99,10 @@
 // block spliced into it from its file (splice(2) passes page-cache pages
 // by reference, without copying them through the program), and the batch
 // spliced on to the socket at once. Other storage, or a block that spans
-// two files, is read and written. [FileStorage] reserves a
-// file's disk space when it first opens it, so the page-cache writes of a
-// download do not allocate blocks one at a time, and one write at a time
-// goes to each file.
+// two files, is read and written. [FileStorage] reserves a file's disk
+// space when it first opens it, so the page-cache writes of a download do
+// not allocate blocks one at a time, and it sends one write at a time to
+// each file.
 //
 // # Limits
 //
